@@ -1,0 +1,413 @@
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import * as path from "node:path";
+import { PartialUploadError, ScitaceanError } from "../errors";
+import { logger } from "../logging";
+import { Attachment } from "../model/attachment";
+import { Dataset } from "../model/dataset";
+import type { File } from "../model/file";
+import { Sample } from "../model/sample";
+import type { DownloadAttachment, DownloadOrigDatablock } from "../model/wire";
+import { PID } from "../values/pid";
+import type { RemotePath } from "../values/remote-path";
+import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/types";
+import type { ScicatClient } from "./scicat-client";
+
+/** Which files to download: all (`true`), none, a remote path, a list of them, a pattern or a predicate. */
+export type FileSelector = boolean | string | readonly string[] | RegExp | ((file: File) => boolean);
+
+/** Steps of an upload, in order. */
+export type UploadPhase = "validating" | "uploading" | "hashing" | "creating-dataset" | "datablocks" | "attachments" | "done";
+
+/** Steps of a download, in order. */
+export type DownloadPhase = "downloading" | "verifying" | "done";
+
+/** Where an upload or download is; sent to `onProgress`. */
+export interface TransferProgressEvent<Phase extends string> {
+  readonly phase: Phase;
+  /** Bytes moved so far, over all files. */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  /** The file currently moving, if any. */
+  readonly file?: FileProgress;
+}
+
+export type UploadProgress = TransferProgressEvent<UploadPhase>;
+export type DownloadProgress = TransferProgressEvent<DownloadPhase>;
+
+/** Options of {@link Client.uploadNewDatasetNow}. */
+export interface UploadOptions {
+  onProgress?: (progress: UploadProgress) => void;
+  /** Cancels the upload; files already uploaded are removed again, as after a failure. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link Client.downloadFiles}. */
+export interface DownloadOptions {
+  /** Local folder to download into; created if missing. Remote sub-folders are kept below it. */
+  target: string;
+  /** Which files; default all. */
+  select?: FileSelector;
+  /** Download even files whose local copy is up to date. */
+  force?: boolean;
+  /** Checksum algorithm to use instead of the datablock's, for checking local copies and downloads. */
+  checksumAlgorithm?: string | null;
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Reports progress over a list of files from per-file transfer events. */
+class ProgressTracker<Phase extends string> {
+  #done = new Map<string, number>();
+  #filesDone = 0;
+  constructor(
+    private readonly sizes: ReadonlyMap<string, number>,
+    private readonly emit: ((p: TransferProgressEvent<Phase>) => void) | undefined,
+  ) {}
+  get bytesTotal(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+  #bytesDone(): number {
+    let done = 0;
+    for (const bytes of this.#done.values()) done += bytes;
+    return done;
+  }
+  phase(phase: Phase, file?: FileProgress): void {
+    if (!this.emit) return;
+    const event: TransferProgressEvent<Phase> = {
+      phase,
+      bytesDone: this.#bytesDone(),
+      bytesTotal: this.bytesTotal,
+      filesDone: this.#filesDone,
+      filesTotal: this.sizes.size,
+      ...(file ? { file } : {}),
+    };
+    try {
+      this.emit(event);
+    } catch (error) {
+      // A broken progress display must not break an upload half-way.
+      logger.warn(`onProgress callback failed: ${(error as Error).message}`);
+    }
+  }
+  fileProgress(phase: Phase): (p: FileProgress) => void {
+    return (p) => {
+      const key = p.remotePath.posix;
+      const before = this.#done.get(key) ?? 0;
+      this.#done.set(key, p.bytesDone);
+      if (p.bytesDone >= p.bytesTotal && before < p.bytesTotal) this.#filesDone += 1;
+      this.phase(phase, p);
+    };
+  }
+}
+
+/**
+ * The entry point: talks to SciCat through a {@link ScicatClient} and to the
+ * file server through a {@link FileTransfer}.
+ */
+export class Client {
+  readonly #scicat: ScicatClient;
+  readonly #fileTransfer: FileTransfer | null;
+
+  /** Prefer the factories (`Client.fromToken`, …); this takes ready-made parts. */
+  constructor(options: { scicat: ScicatClient; fileTransfer?: FileTransfer | null }) {
+    this.#scicat = options.scicat;
+    this.#fileTransfer = options.fileTransfer ?? null;
+  }
+
+  /** The low-level SciCat API. */
+  get scicat(): ScicatClient {
+    return this.#scicat;
+  }
+
+  /** The file transfer, or `null` if files cannot be moved. */
+  get fileTransfer(): FileTransfer | null {
+    return this.#fileTransfer;
+  }
+
+  /**
+   * Downloads a dataset's metadata and its list of files (not the files
+   * themselves; see {@link Client.downloadFiles}). With `attachments: true`
+   * the attachments come too; otherwise `dataset.attachments` is `null`.
+   */
+  async getDataset(pid: PID | string, options: { attachments?: boolean; strictValidation?: boolean } = {}): Promise<Dataset> {
+    const id = PID.parse(pid);
+    const read = options.strictValidation === undefined ? {} : { strictValidation: options.strictValidation };
+    const dataset = await this.#scicat.getDatasetModel(id, read);
+    const origDatablocks = await this.#scicat.getOrigDatablocks(id, read);
+    const attachments = options.attachments ? await this.#scicat.getAttachmentsForDataset(id, read) : null;
+    return Dataset.fromDownloadModels({ dataset, origDatablocks, attachments });
+  }
+
+  /** Downloads a sample. */
+  async getSample(sampleId: string, options: { strictValidation?: boolean } = {}): Promise<Sample> {
+    return Sample.fromDownloadModel(await this.#scicat.getSampleModel(sampleId, options));
+  }
+
+  /**
+   * Uploads a sample as a new one. SciCat assigns the id, so a `sampleId`
+   * set on `sample` is not sent.
+   */
+  async uploadNewSampleNow(sample: Sample): Promise<Sample> {
+    const model = sample.replace({ sampleId: null }).makeUploadModel();
+    return Sample.fromDownloadModel(await this.#scicat.createSampleModel(model));
+  }
+
+  /**
+   * Downloads the attachments of a dataset and returns a copy of it that has
+   * them. Existing attachments of the copy are replaced (with a warning).
+   */
+  async downloadAttachmentsFor(dataset: Dataset): Promise<Dataset> {
+    if (dataset.pid === null) {
+      throw new RangeError("Cannot download attachments because the dataset has no pid. Upload it first.");
+    }
+    if (dataset.attachments !== null) {
+      logger.warn("Downloading attachments for a dataset that already has attachments; they are replaced.");
+    }
+    const models = await this.#scicat.getAttachmentsForDataset(dataset.pid);
+    return dataset.replace({ attachments: models.map((m) => Attachment.fromDownloadModel(m)) });
+  }
+
+  /**
+   * Uploads a dataset, its files and its attachments as a **new** dataset,
+   * and returns the dataset as SciCat now has it (with its pid).
+   *
+   * Steps, in order: validate (locally, then with SciCat), upload the files,
+   * create the dataset (on failure the files are removed again), add the
+   * datablocks, add the attachments. Nothing is ever overwritten. This
+   * cannot be undone by a regular user.
+   */
+  async uploadNewDatasetNow(dataset: Dataset, options: UploadOptions = {}): Promise<Dataset> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const transfer = this.#fileTransfer;
+    const sourceFolder = transfer ? transfer.sourceFolderFor(dataset) : dataset.sourceFolder;
+    if (sourceFolder === null) {
+      throw new RangeError(
+        "Cannot determine the source folder: the dataset's sourceFolder is not set and there is no file transfer.",
+      );
+    }
+    let toUpload = dataset.replace({ sourceFolder });
+    const files = filesToUpload(toUpload, sourceFolder, transfer !== null);
+    const sizes = new Map(files.map((f) => [f.remotePath.posix, f.size]));
+    const progress = new ProgressTracker<UploadPhase>(sizes, options.onProgress);
+
+    progress.phase("validating");
+    const datasetModel = toUpload.makeUploadModel();
+    // Checked before anything is written, so that a bad attachment cannot fail the upload half-way.
+    const attachmentModels = toUpload.makeAttachmentUploadModels();
+    await this.#scicat.validateDatasetModel(datasetModel);
+    signal?.throwIfAborted();
+
+    let connection: UploadConnection | null = null;
+    if (files.length > 0) {
+      if (transfer === null) {
+        throw new RangeError(
+          "Cannot upload files because no file transfer is set. Give one (fileTransfer) when making the client.",
+        );
+      }
+      connection = await transfer.connectForUpload(toUpload, sourceFolder);
+    }
+
+    let finalized;
+    let datablockModels;
+    try {
+      let uploaded: File[] = [];
+      if (connection !== null) {
+        progress.phase("uploading");
+        uploaded = await connection.uploadFiles(files, {
+          onProgress: progress.fileProgress("uploading"),
+          ...(signal ? { signal } : {}),
+        });
+        toUpload = toUpload.replaceFiles(...uploaded);
+      }
+      const revertOnError = async <T>(step: () => Promise<T>): Promise<T> => {
+        try {
+          signal?.throwIfAborted();
+          return await step();
+        } catch (error) {
+          if (connection !== null && uploaded.length > 0) await revertQuietly(connection, uploaded, error);
+          throw error;
+        }
+      };
+      progress.phase("hashing");
+      datablockModels = await revertOnError(() => toUpload.makeDatablockUploadModels());
+      progress.phase("creating-dataset");
+      finalized = await revertOnError(() => this.#scicat.createDatasetModel(toUpload.makeUploadModel()));
+    } finally {
+      await connection?.close();
+    }
+
+    const pid = PID.parse(String(finalized.pid));
+    progress.phase("datablocks");
+    const createdBlocks: DownloadOrigDatablock[] = [];
+    try {
+      for (const model of datablockModels) {
+        createdBlocks.push(await this.#scicat.createOrigDatablock(model, { datasetId: pid }));
+      }
+    } catch (error) {
+      throw new PartialUploadError(
+        `Failed to upload the datablocks of SciCat dataset ${pid.toString()}: ${(error as Error).message}\n` +
+          "The dataset and the data files were uploaded, but they are not linked with each other. " +
+          "Please ask a SciCat admin to fix the dataset; uploading again would create a second dataset.",
+        pid.toString(),
+        { cause: error },
+      );
+    }
+
+    progress.phase("attachments");
+    const createdAttachments: DownloadAttachment[] = [];
+    try {
+      for (const model of attachmentModels) {
+        createdAttachments.push(await this.#scicat.createAttachmentForDataset(model, { datasetId: pid }));
+      }
+    } catch (error) {
+      const done = createdAttachments.length;
+      throw new PartialUploadError(
+        `Failed to upload the attachments of SciCat dataset ${pid.toString()}: ${(error as Error).message}\n` +
+          `The dataset, its files and ${done} of ${attachmentModels.length} attachments were uploaded. ` +
+          "Upload the remaining attachments with client.scicat.createAttachmentForDataset(attachment, { datasetId }).",
+        pid.toString(),
+        { cause: error },
+      );
+    }
+    progress.phase("done");
+    return Dataset.fromDownloadModels({
+      dataset: finalized,
+      origDatablocks: createdBlocks,
+      attachments: createdAttachments,
+    });
+  }
+
+  /**
+   * Downloads files of a dataset into `target`, keeping the remote folders
+   * below it, and returns a copy of the dataset whose files know their
+   * local paths. Files whose local copy is up to date are skipped unless
+   * `force`. A download that fails its checksum raises `IntegrityError` and
+   * leaves nothing under the target name.
+   */
+  async downloadFiles(dataset: Dataset, options: DownloadOptions): Promise<Dataset> {
+    const { target, signal } = options;
+    if (dataset.sourceFolder === null) {
+      throw new RangeError("The dataset has no sourceFolder, so its files cannot be found. Set dataset.sourceFolder.");
+    }
+    const selected = dataset.files.filter(selector(options.select ?? true));
+    const planned = selected.map((file) => {
+      let withPath = file.downloaded({ localPath: localPathIn(target, file.remotePath) });
+      if (options.checksumAlgorithm) withPath = withPath.withChecksumAlgorithm(options.checksumAlgorithm);
+      return withPath;
+    });
+    await mkdir(target, { recursive: true });
+
+    const needed: File[] = [];
+    for (const file of planned) {
+      if (options.force || !(await existsAndUpToDate(file))) needed.push(file);
+    }
+    if (needed.length === 0) return dataset.replaceFiles(...planned);
+    if (this.#fileTransfer === null) {
+      throw new RangeError("Cannot download files because no file transfer is set. Give one (fileTransfer) when making the client.");
+    }
+    signal?.throwIfAborted();
+
+    const sourceFolder = dataset.sourceFolder;
+    const progress = new ProgressTracker<DownloadPhase>(
+      new Map(needed.map((f) => [f.remotePath.posix, f.remoteSize ?? 0])),
+      options.onProgress,
+    );
+    // Download next to the target under a temporary name; only a verified file takes the real name.
+    const partial = needed.map((f) => partialName(f.localPath as string));
+    const connection = await this.#fileTransfer.connectForDownload(dataset);
+    try {
+      for (const file of needed) await mkdir(path.dirname(file.localPath as string), { recursive: true });
+      progress.phase("downloading");
+      await connection.downloadFiles(
+        { remote: needed.map((f) => sourceFolder.join(f.remotePath)), local: partial },
+        { onProgress: progress.fileProgress("downloading"), ...(signal ? { signal } : {}) },
+      );
+      progress.phase("verifying");
+      for (const [i, file] of needed.entries()) {
+        await file.downloaded({ localPath: partial[i] as string }).validateAfterDownload();
+      }
+      for (const [i, file] of needed.entries()) await rename(partial[i] as string, file.localPath as string);
+    } finally {
+      await Promise.all(partial.map((p) => rm(p, { force: true })));
+      await connection.close();
+    }
+    progress.phase("done");
+    return dataset.replaceFiles(...planned);
+  }
+}
+
+async function revertQuietly(connection: UploadConnection, files: File[], cause: unknown): Promise<void> {
+  try {
+    await connection.revertUpload(files);
+  } catch (error) {
+    throw new ScitaceanError(
+      `The upload failed (${(cause as Error).message}) and removing the uploaded files failed too ` +
+        `(${(error as Error).message}). These files may be left on the file server: ` +
+        files.map((f) => f.remotePath.posix).join(", "),
+      { cause },
+    );
+  }
+}
+
+/** Local files to upload, after checking that each has one clear place inside the source folder. */
+function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTransfer: boolean): File[] {
+  const both = dataset.files.filter((f) => f.isOnLocal && f.isOnRemote);
+  if (both.length > 0) {
+    throw new RangeError(
+      `Refusing to upload ${both.map((f) => `'${f.remotePath.posix}'`).join(", ")}: the file is both local and ` +
+        "remote, and it is unclear which copy to use. To upload the local copy as a new file, make a new File " +
+        "with File.fromLocal.",
+    );
+  }
+  const local = dataset.files.filter((f) => f.isOnLocal);
+  if (withTransfer) {
+    const outside = local.filter(
+      (f) => f.remotePath.isAbsolute() || !sourceFolder.join(f.remotePath).resolve().isRelativeTo(sourceFolder),
+    );
+    if (outside.length > 0) {
+      throw new RangeError(
+        `Refusing to upload files that would be placed outside of the source folder '${sourceFolder.posix}': ` +
+          outside.map((f) => `'${f.remotePath.posix}'`).join(", ") +
+          ". Remote paths must be relative and must not leave the folder with '..'.",
+      );
+    }
+  }
+  return local;
+}
+
+function selector(select: FileSelector): (file: File) => boolean {
+  if (select === true) return () => true;
+  if (select === false) return () => false;
+  if (typeof select === "string") return (f) => f.remotePath.posix === select;
+  if (select instanceof RegExp) return (f) => new RegExp(select.source, select.flags.replace("g", "")).test(f.remotePath.posix);
+  if (typeof select === "function") return select;
+  if (Array.isArray(select)) return (f) => select.includes(f.remotePath.posix);
+  throw new TypeError("select must be true, false, a remote path, an array of them, a RegExp or a function.");
+}
+
+/** Where a remote file goes below `target`; never outside it. */
+function localPathIn(target: string, remotePath: RemotePath): string {
+  const resolved = remotePath.resolve();
+  if (resolved.isAbsolute() || resolved.posix === ".." || resolved.posix.startsWith("../")) {
+    throw new RangeError(
+      `Refusing to download '${remotePath.posix}': its remote path would place it outside the target folder '${target}'.`,
+    );
+  }
+  return path.join(target, resolved.toLocal());
+}
+
+function partialName(localPath: string): string {
+  return path.join(path.dirname(localPath), `.${path.basename(localPath)}.${process.pid}.part`);
+}
+
+async function existsAndUpToDate(file: File): Promise<boolean> {
+  // Checked first so that a missing copy is simply downloaded, without checksum warnings.
+  if (!existsSync(file.localPath as string)) return false;
+  return file.localIsUpToDate();
+}
+

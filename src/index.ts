@@ -1,0 +1,91 @@
+/**
+ * scitacean-ts: describe datasets, attach files and images, upload them to
+ * SciCat and a file server, and fetch them back — from TypeScript notebooks.
+ *
+ * @example
+ * import { Client, Dataset } from "scitacean-ts";
+ * import { setupFakeClient } from "scitacean-ts/testing";
+ * const client = setupFakeClient();
+ * const dset = await client.getDataset("20.500.12269/72fe3ff6-105b-4c7f-b9d0-073b67c90ec3");
+ */
+
+// Values
+export { PID } from "./values/pid";
+export { RemotePath } from "./values/remote-path";
+export { Thumbnail } from "./values/thumbnail";
+export {
+  checksumOfFile,
+  escapePath,
+  fileModificationTime,
+  fileSize,
+  DEFAULT_CHECKSUM_ALGORITHM,
+} from "./values/filesystem";
+
+// Model
+export { Dataset } from "./model/dataset";
+export type {
+  AddFilesOptions,
+  DatasetFieldName,
+  DatasetInit,
+  DatasetReplacements,
+  ReadOnlyDatasetFieldName,
+  WritableDatasetFieldName,
+} from "./model/dataset";
+export { DATASET_FIELDS } from "./model/dataset-fields";
+export { DATASET_TYPES, type DatasetType, type FieldSpec } from "./model/field-spec";
+export { File } from "./model/file";
+export { OrigDatablock } from "./model/datablock";
+export { Attachment, ATTACHMENT_FIELDS, type AttachmentInit } from "./model/attachment";
+export { Sample, SAMPLE_FIELDS, type SampleInit } from "./model/sample";
+export { Lifecycle, Relationship, Technique } from "./model/user-models";
+export type {
+  DownloadAttachment,
+  DownloadDataFile,
+  DownloadDataset,
+  DownloadLifecycle,
+  DownloadOrigDatablock,
+  DownloadSample,
+  UploadAttachment,
+  UploadDataFile,
+  UploadDataset,
+  UploadOrigDatablock,
+  UploadSample,
+} from "./model/wire";
+
+// Errors and logging
+export {
+  FileUploadError,
+  IntegrityError,
+  PartialUploadError,
+  ScicatCommError,
+  ScicatLoginError,
+  ScitaceanError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors";
+export { logger, setLogHandler, type LogHandler, type LogLevel } from "./logging";
+
+// Transfers
+export type {
+  DownloadConnection,
+  Downloader,
+  FileProgress,
+  FileTransfer,
+  TransferOptions,
+  UploadConnection,
+  Uploader,
+} from "./transfer/types";
+export { formatSourceFolder, sourceFolderFor } from "./transfer/source-folder";
+
+// Client
+export {
+  Client,
+  type DownloadOptions,
+  type DownloadPhase,
+  type DownloadProgress,
+  type FileSelector,
+  type UploadOptions,
+  type UploadPhase,
+  type UploadProgress,
+} from "./client/client";
+export type { ReadOptions, ScicatClient } from "./client/scicat-client";

@@ -1,0 +1,110 @@
+import { logger } from "../logging";
+import { valuesEqual } from "./conversion";
+import {
+  installFieldAccessors,
+  VALUES,
+  valuesFromJson,
+  valuesToJson,
+  type ModelFieldSpec,
+  type ModelInit,
+  type ReadOnlyInit,
+  type ReadOnlyProps,
+  type WritableProps,
+} from "./table-model";
+import { toStored } from "./conversion";
+import type { DownloadAttachment, UploadAttachment } from "./wire";
+
+/** Fields of an attachment (SciCat API v3), in display order. */
+export const ATTACHMENT_FIELDS = [
+  { name: "caption", scicatName: "caption", type: "string", required: true, readOnly: false },
+  { name: "ownerGroup", scicatName: "ownerGroup", type: "string", required: true, readOnly: false },
+  { name: "accessGroups", scicatName: "accessGroups", type: "string[]", required: false, readOnly: false },
+  { name: "createdAt", scicatName: "createdAt", type: "Date", required: false, readOnly: true },
+  { name: "createdBy", scicatName: "createdBy", type: "string", required: false, readOnly: true },
+  { name: "datasetId", scicatName: "datasetId", type: "PID", required: false, readOnly: false },
+  { name: "id", scicatName: "id", type: "string", required: false, readOnly: false },
+  { name: "instrumentGroup", scicatName: "instrumentGroup", type: "string", required: false, readOnly: false },
+  { name: "isPublished", scicatName: "isPublished", type: "boolean", required: false, readOnly: true },
+  { name: "proposalId", scicatName: "proposalId", type: "string", required: false, readOnly: false },
+  { name: "sampleId", scicatName: "sampleId", type: "string", required: false, readOnly: false },
+  { name: "thumbnail", scicatName: "thumbnail", type: "Thumbnail", required: false, readOnly: false },
+  { name: "updatedAt", scicatName: "updatedAt", type: "Date", required: false, readOnly: true },
+  { name: "updatedBy", scicatName: "updatedBy", type: "string", required: false, readOnly: true },
+] as const satisfies readonly ModelFieldSpec[];
+
+type Fields = typeof ATTACHMENT_FIELDS;
+
+/** What `new Attachment(...)` takes: `caption` and `ownerGroup`, and optionally more. */
+export type AttachmentInit = ModelInit<Fields>;
+
+export interface Attachment extends WritableProps<Fields>, ReadOnlyProps<Fields> {}
+
+/**
+ * An image with a caption, attached to a dataset.
+ *
+ * @example
+ * dset.attachments.push(new Attachment({
+ *   caption: "Detector image", ownerGroup: dset.ownerGroup!, thumbnail: Thumbnail.loadFile("image.png"),
+ * }));
+ */
+export class Attachment {
+  declare [VALUES]: Record<string, unknown>;
+
+  constructor(init: AttachmentInit, readOnly: ReadOnlyInit<Fields> = {}) {
+    Object.defineProperty(this, VALUES, { value: {}, enumerable: false });
+    for (const field of ATTACHMENT_FIELDS) {
+      const source: Record<string, unknown> = field.readOnly ? readOnly : init;
+      this[VALUES][field.name] = toStored(field.type, source[field.name], field.name);
+    }
+  }
+
+  /** The field table, for code that wants to walk all fields. */
+  static fields(): Fields {
+    return ATTACHMENT_FIELDS;
+  }
+
+  /** An attachment as SciCat returned it. Unreadable values are kept and logged. */
+  static fromDownloadModel(model: DownloadAttachment): Attachment {
+    const problems: string[] = [];
+    const values = valuesFromJson(ATTACHMENT_FIELDS, model, problems);
+    if (problems.length > 0) logger.warn(`Attachment from SciCat has unexpected values: ${problems.join("; ")}`);
+    const attachment = Object.create(Attachment.prototype) as Attachment;
+    Object.defineProperty(attachment, VALUES, { value: values, enumerable: false });
+    return attachment;
+  }
+
+  /** The body of `POST datasets/{pid}/attachments`. */
+  makeUploadModel(): UploadAttachment {
+    const downloaded = ATTACHMENT_FIELDS.filter((f) => f.readOnly && this[VALUES][f.name] !== null).map((f) => f.name);
+    if (downloaded.length > 0) {
+      throw new TypeError(
+        `Attachment '${this.caption}' came from SciCat (${downloaded.join(", ")} are set by SciCat) and cannot be ` +
+          "uploaded again as it is. Make a new Attachment with the same caption and thumbnail instead.",
+      );
+    }
+    for (const name of ["caption", "ownerGroup"] as const) {
+      if (typeof this[name] !== "string" || this[name] === "") {
+        throw new TypeError(`Attachment ${name} is required for upload, but missing.`);
+      }
+    }
+    return valuesToJson(
+      ATTACHMENT_FIELDS.filter((f) => !f.readOnly),
+      this[VALUES],
+    ) as unknown as UploadAttachment;
+  }
+
+  /** Same values in every field. */
+  equals(other: unknown): boolean {
+    return other instanceof Attachment && ATTACHMENT_FIELDS.every((f) => valuesEqual(this[VALUES][f.name], other[VALUES][f.name]));
+  }
+
+  toString(): string {
+    return `Attachment(caption='${this.caption}', ownerGroup='${this.ownerGroup}'${this.id ? `, id='${this.id}'` : ""})`;
+  }
+}
+
+installFieldAccessors(
+  Attachment.prototype,
+  ATTACHMENT_FIELDS,
+  (f) => `Attachment.${f.name} is read-only: SciCat sets it.`,
+);

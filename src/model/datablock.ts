@@ -1,0 +1,101 @@
+import { checkChecksumAlgorithm } from "../values/filesystem";
+import { parseDateTime } from "../values/format";
+import { File } from "./file";
+import type { DownloadOrigDatablock, UploadOrigDatablock } from "./wire";
+
+function optionalDate(value: unknown): Date | null {
+  if (typeof value !== "string" && !(value instanceof Date)) return null;
+  try {
+    return parseDateTime(value);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A group of files of a dataset that share one checksum algorithm: SciCat's
+ * "original datablock". Datasets manage their datablocks; most code never
+ * needs to touch one.
+ */
+export class OrigDatablock {
+  /** Algorithm of the checksums of all files in this block. */
+  readonly checksumAlgorithm: string | null;
+  /** SciCat's id of the block, `null` until uploaded. */
+  readonly datablockId: string | null;
+  readonly accessGroups: string[] | null;
+  readonly createdAt: Date | null;
+  readonly createdBy: string | null;
+  readonly updatedAt: Date | null;
+  readonly updatedBy: string | null;
+  readonly isPublished: boolean | null;
+  #files: File[] = [];
+
+  constructor(
+    init: {
+      checksumAlgorithm?: string | null;
+      files?: readonly File[];
+      datablockId?: string | null;
+      accessGroups?: string[] | null;
+      createdAt?: Date | null;
+      createdBy?: string | null;
+      updatedAt?: Date | null;
+      updatedBy?: string | null;
+      isPublished?: boolean | null;
+    } = {},
+  ) {
+    if (init.checksumAlgorithm) checkChecksumAlgorithm(init.checksumAlgorithm);
+    this.checksumAlgorithm = init.checksumAlgorithm ?? null;
+    this.datablockId = init.datablockId ?? null;
+    this.accessGroups = init.accessGroups ?? null;
+    this.createdAt = init.createdAt ?? null;
+    this.createdBy = init.createdBy ?? null;
+    this.updatedAt = init.updatedAt ?? null;
+    this.updatedBy = init.updatedBy ?? null;
+    this.isPublished = init.isPublished ?? null;
+    this.addFiles(...(init.files ?? []));
+  }
+
+  /** A block as SciCat returned it; its files are remote-only. */
+  static fromDownloadModel(model: DownloadOrigDatablock): OrigDatablock {
+    const checksumAlgorithm = model.chkAlg ?? null;
+    return new OrigDatablock({
+      checksumAlgorithm,
+      files: (model.dataFileList ?? []).map((f) => File.fromDownloadModel(f, { checksumAlgorithm })),
+      datablockId: model._id ?? model.id ?? null,
+      accessGroups: model.accessGroups ?? null,
+      createdAt: optionalDate(model.createdAt),
+      createdBy: model.createdBy ?? null,
+      updatedAt: optionalDate(model.updatedAt),
+      updatedBy: model.updatedBy ?? null,
+      isPublished: model.isPublished ?? null,
+    });
+  }
+
+  /** The files of this block. */
+  get files(): readonly File[] {
+    return this.#files;
+  }
+
+  /** Total size of the files in bytes. */
+  get size(): number {
+    return this.#files.reduce((sum, f) => sum + f.size, 0);
+  }
+
+  /** Adds files; each takes this block's checksum algorithm. */
+  addFiles(...files: File[]): void {
+    this.#files.push(...files.map((f) => f.withChecksumAlgorithm(this.checksumAlgorithm)));
+  }
+
+  /** A copy of this block with other files (same id and metadata). */
+  withFiles(files: readonly File[]): OrigDatablock {
+    return new OrigDatablock({ ...this, files });
+  }
+
+  /** The body of `POST datasets/{pid}/origdatablocks`. Computes checksums of local files. */
+  async makeUploadModel(): Promise<UploadOrigDatablock> {
+    const dataFileList = await Promise.all(this.#files.map((f) => f.makeModel()));
+    const model: UploadOrigDatablock = { dataFileList, size: dataFileList.reduce((s, f) => s + f.size, 0) };
+    if (this.checksumAlgorithm !== null) model.chkAlg = this.checksumAlgorithm;
+    return model;
+  }
+}

@@ -1,0 +1,364 @@
+import * as path from "node:path";
+import { IntegrityError } from "../errors";
+import { logger } from "../logging";
+import { checkChecksumAlgorithm, checksumOfFile, DEFAULT_CHECKSUM_ALGORITHM } from "../values/filesystem";
+import { parseDateTime } from "../values/format";
+import { RemotePath } from "../values/remote-path";
+import { statSync } from "node:fs";
+import type { DownloadDataFile, UploadDataFile } from "./wire";
+
+/**
+ * Remembers the last checksum of a local file together with what it depends
+ * on, so that it is computed once but never goes stale when the file changes.
+ */
+interface ChecksumCache {
+  key?: string;
+  value?: string;
+}
+
+interface FileState {
+  localPath: string | null;
+  remotePath: RemotePath;
+  remoteUid: string | null;
+  remoteGid: string | null;
+  remotePerm: string | null;
+  checksumAlgorithm: string | null;
+  remoteSize: number | null;
+  remoteCreationTime: Date | null;
+  remoteChecksum: string | null;
+  cache: ChecksumCache;
+}
+
+/** Options for the remote side of a file. */
+export interface RemoteFileOptions {
+  remoteUid?: string | null;
+  remoteGid?: string | null;
+  remotePerm?: string | null;
+}
+
+/**
+ * A file of a dataset: on the local machine, on the file server, or both.
+ *
+ * Files are immutable; methods such as {@link File.uploaded} return new files.
+ */
+export class File {
+  readonly #s: FileState;
+
+  private constructor(state: FileState) {
+    this.#s = state;
+  }
+
+  /**
+   * A file on the local file system.
+   *
+   * The remote path keeps the folders below `basePath`:
+   * `File.fromLocal("data/sub/a.txt", { basePath: "data" })` is uploaded to
+   * `<sourceFolder>/sub/a.txt`. Without `basePath` the path as given is used,
+   * so it must be relative and must not leave the current folder.
+   */
+  static fromLocal(
+    localPath: string,
+    options: { basePath?: string; remotePath?: string | RemotePath | null } & RemoteFileOptions = {},
+  ): File {
+    if (typeof localPath !== "string" || localPath.length === 0) {
+      throw new TypeError("File.fromLocal needs the path of a local file as a non-empty string.");
+    }
+    const remotePath =
+      options.remotePath !== undefined && options.remotePath !== null && String(options.remotePath) !== ""
+        ? new RemotePath(options.remotePath)
+        : remotePathBelow(localPath, options.basePath ?? "");
+    return new File({
+      localPath,
+      remotePath,
+      remoteUid: options.remoteUid ?? null,
+      remoteGid: options.remoteGid ?? null,
+      remotePerm: options.remotePerm ?? null,
+      checksumAlgorithm: null,
+      remoteSize: null,
+      remoteCreationTime: null,
+      remoteChecksum: null,
+      cache: {},
+    });
+  }
+
+  /** A file that exists only on the file server. */
+  static fromRemote(
+    init: {
+      remotePath: string | RemotePath;
+      size: number;
+      creationTime: Date | string;
+      checksum?: string | null;
+      checksumAlgorithm?: string | null;
+    } & RemoteFileOptions,
+  ): File {
+    if (init.checksum && !init.checksumAlgorithm) {
+      throw new TypeError(
+        `File '${String(init.remotePath)}': a checksum needs its checksumAlgorithm, otherwise it cannot be checked.`,
+      );
+    }
+    return new File({
+      localPath: null,
+      remotePath: new RemotePath(init.remotePath),
+      remoteUid: init.remoteUid ?? null,
+      remoteGid: init.remoteGid ?? null,
+      remotePerm: init.remotePerm ?? null,
+      checksumAlgorithm: init.checksumAlgorithm ?? null,
+      remoteSize: init.size,
+      remoteCreationTime: parseDateTime(init.creationTime, "creationTime"),
+      remoteChecksum: init.checksum ?? null,
+      cache: {},
+    });
+  }
+
+  /** A remote file from a SciCat data file entry. */
+  static fromDownloadModel(
+    model: DownloadDataFile,
+    options: { checksumAlgorithm?: string | null; localPath?: string | null } = {},
+  ): File {
+    const file = File.fromRemote({
+      remotePath: model.path ?? "",
+      size: model.size ?? 0,
+      creationTime: model.time ?? new Date(0),
+      checksum: model.chk ?? null,
+      checksumAlgorithm: options.checksumAlgorithm ?? null,
+      remoteUid: model.uid ?? null,
+      remoteGid: model.gid ?? null,
+      remotePerm: model.perm ?? null,
+    });
+    // A checksum without algorithm can come from SciCat; keep it rather than fail.
+    if (model.chk && !options.checksumAlgorithm) file.#s.remoteChecksum = model.chk;
+    return options.localPath ? file.#with({ localPath: options.localPath, cache: {} }) : file;
+  }
+
+  #with(changes: Partial<FileState>): File {
+    return new File({ ...this.#s, ...changes });
+  }
+
+  /** Path on the local file system, or `null` if the file is only remote. */
+  get localPath(): string | null {
+    return this.#s.localPath;
+  }
+  /** Path relative to the dataset's source folder on the file server. */
+  get remotePath(): RemotePath {
+    return this.#s.remotePath;
+  }
+  get remoteUid(): string | null {
+    return this.#s.remoteUid;
+  }
+  get remoteGid(): string | null {
+    return this.#s.remoteGid;
+  }
+  get remotePerm(): string | null {
+    return this.#s.remotePerm;
+  }
+  /** Algorithm of {@link File.checksum}; set by the datablock the file belongs to. */
+  get checksumAlgorithm(): string | null {
+    return this.#s.checksumAlgorithm;
+  }
+  /** True if the file exists on the local file system (has a local path). */
+  get isOnLocal(): boolean {
+    return this.#s.localPath !== null;
+  }
+  /** True if the file exists on the file server. */
+  get isOnRemote(): boolean {
+    return this.#s.remoteSize !== null;
+  }
+
+  /** Size in bytes: of the local file if there is one (always current), else as recorded remotely. */
+  get size(): number {
+    if (this.#s.localPath !== null) return statSync(this.#s.localPath).size;
+    return this.#s.remoteSize ?? 0;
+  }
+
+  /** Modification time of the local file, or the remote creation time. */
+  get creationTime(): Date {
+    if (this.#s.localPath !== null) return statSync(this.#s.localPath).mtime;
+    return this.#s.remoteCreationTime ?? new Date(0);
+  }
+
+  /** Size recorded on the file server, or `null` if not on remote. */
+  get remoteSize(): number | null {
+    return this.#s.remoteSize;
+  }
+
+  /** Checksum recorded on the file server (in SciCat), or `null`. */
+  get remoteChecksum(): string | null {
+    return this.#s.remoteChecksum;
+  }
+
+  /**
+   * The checksum: computed from the local file if there is one (streamed, and
+   * cached until the file changes), else the one recorded in SciCat. `null`
+   * if there is no checksum algorithm.
+   */
+  async checksum(): Promise<string | null> {
+    const { localPath, checksumAlgorithm } = this.#s;
+    if (localPath === null) return this.#s.remoteChecksum;
+    if (checksumAlgorithm === null) return null;
+    return this.#localChecksum(checksumAlgorithm);
+  }
+
+  async #localChecksum(algorithm: string): Promise<string> {
+    const localPath = this.#s.localPath as string;
+    const { mtimeMs, size } = statSync(localPath);
+    const key = `${algorithm}\0${path.resolve(localPath)}\0${mtimeMs}\0${size}`;
+    const cache = this.#s.cache;
+    if (cache.key === key && cache.value !== undefined) return cache.value;
+    const value = await checksumOfFile(localPath, { algorithm });
+    cache.key = key;
+    cache.value = value;
+    return value;
+  }
+
+  /** `sourceFolder/remotePath` if the file is on the file server, else `null`. */
+  remoteAccessPath(sourceFolder: RemotePath | string | null): RemotePath | null {
+    if (!this.isOnRemote || sourceFolder === null) return null;
+    return new RemotePath(sourceFolder).join(this.#s.remotePath);
+  }
+
+  /**
+   * True if the local copy has the same checksum as the one recorded in SciCat
+   * (true if the file is not on remote; false if it is not on local).
+   */
+  async localIsUpToDate(): Promise<boolean> {
+    if (!this.isOnRemote) return true;
+    if (!this.isOnLocal) return false;
+    let algorithm = this.#s.checksumAlgorithm;
+    if (algorithm === null) {
+      logger.warn(
+        `No checksum algorithm has been set for file '${this.#s.remotePath.posix}', using the default ` +
+          `'${DEFAULT_CHECKSUM_ALGORITHM}'. Set the algorithm of the dataset or datablock to silence this warning.`,
+      );
+      algorithm = DEFAULT_CHECKSUM_ALGORITHM;
+    }
+    return (await this.#localChecksum(algorithm)) === this.#s.remoteChecksum;
+  }
+
+  /** This file with another checksum algorithm (checked here). */
+  withChecksumAlgorithm(algorithm: string | null): File {
+    if (algorithm !== null) checkChecksumAlgorithm(algorithm);
+    return this.#with({ checksumAlgorithm: algorithm });
+  }
+
+  /** The SciCat data file entry of this file. */
+  async makeModel(): Promise<UploadDataFile> {
+    const model: UploadDataFile = {
+      path: this.#s.remotePath.posix,
+      size: this.size,
+      time: this.creationTime.toISOString(),
+    };
+    const chk = await this.checksum();
+    if (chk !== null) model.chk = chk;
+    if (this.#s.remoteGid !== null) model.gid = this.#s.remoteGid;
+    if (this.#s.remotePerm !== null) model.perm = this.#s.remotePerm;
+    if (this.#s.remoteUid !== null) model.uid = this.#s.remoteUid;
+    return model;
+  }
+
+  /**
+   * This file, now also on the file server. Unset values keep what the file
+   * had; the remote size defaults to the local size, the time to now.
+   */
+  uploaded(
+    options: {
+      remotePath?: string | RemotePath;
+      remoteCreationTime?: Date;
+      remoteSize?: number;
+      remoteChecksum?: string | null;
+    } & RemoteFileOptions = {},
+  ): File {
+    const cached = this.#s.cache.value;
+    return this.#with({
+      remotePath: options.remotePath !== undefined ? new RemotePath(options.remotePath) : this.#s.remotePath,
+      remoteUid: options.remoteUid ?? this.#s.remoteUid,
+      remoteGid: options.remoteGid ?? this.#s.remoteGid,
+      remotePerm: options.remotePerm ?? this.#s.remotePerm,
+      remoteCreationTime: options.remoteCreationTime ?? new Date(),
+      remoteSize: options.remoteSize ?? this.size,
+      remoteChecksum: options.remoteChecksum ?? cached ?? null,
+    });
+  }
+
+  /** This file, now also on the local file system at `localPath`. */
+  downloaded(options: { localPath: string }): File {
+    return this.#with({ localPath: options.localPath, cache: {} });
+  }
+
+  /** This file without its local copy (only the remote side). */
+  withoutLocal(): File {
+    return this.#with({ localPath: null, cache: {} });
+  }
+
+  /**
+   * Checks a freshly downloaded file against SciCat's record. A checksum
+   * mismatch throws {@link IntegrityError}; a size mismatch is only logged
+   * because file systems count sizes differently.
+   */
+  async validateAfterDownload(): Promise<void> {
+    const { localPath, remoteSize, remoteChecksum, checksumAlgorithm, remotePath } = this.#s;
+    if (localPath === null) return;
+    const actualSize = statSync(localPath).size;
+    if (remoteSize !== null && actualSize !== remoteSize) {
+      logger.info(
+        `The size of file '${localPath}' (${actualSize} bytes) does not match the size reported in the dataset ` +
+          `(${remoteSize} bytes). This may be due to a difference in file systems.`,
+      );
+    }
+    if (remoteChecksum === null) {
+      logger.info(`No checksum recorded for file '${remotePath.posix}', cannot check the download.`);
+      return;
+    }
+    if (checksumAlgorithm === null) {
+      logger.warn(`File '${remotePath.posix}' has a checksum but no checksum algorithm, cannot check the download.`);
+      return;
+    }
+    const actual = await this.#localChecksum(checksumAlgorithm);
+    if (actual !== remoteChecksum) {
+      const message =
+        `Checksum of file '${localPath}' (${actual}) does not match the checksum stored in the dataset ` +
+        `(${remoteChecksum}). Using algorithm '${checksumAlgorithm}'.`;
+      logger.error(message);
+      throw new IntegrityError(message);
+    }
+  }
+
+  /** Same paths, remote record and algorithm (local contents are not compared). */
+  equals(other: unknown): boolean {
+    if (!(other instanceof File)) return false;
+    const a = this.#s;
+    const b = other.#s;
+    return (
+      a.localPath === b.localPath &&
+      a.remotePath.equals(b.remotePath) &&
+      a.remoteUid === b.remoteUid &&
+      a.remoteGid === b.remoteGid &&
+      a.remotePerm === b.remotePerm &&
+      a.checksumAlgorithm === b.checksumAlgorithm &&
+      a.remoteSize === b.remoteSize &&
+      a.remoteChecksum === b.remoteChecksum &&
+      (a.remoteCreationTime?.getTime() ?? null) === (b.remoteCreationTime?.getTime() ?? null)
+    );
+  }
+
+  toString(): string {
+    const local = this.#s.localPath === null ? "null" : `'${this.#s.localPath}'`;
+    const remote = this.isOnRemote ? `, remoteSize=${this.#s.remoteSize}` : "";
+    return `File(localPath=${local}, remotePath=${this.#s.remotePath.toRepr()}${remote})`;
+  }
+}
+
+/** The remote path of a local file: its path below `basePath`, `/`-separated. */
+function remotePathBelow(localPath: string, basePath: string): RemotePath {
+  const relative =
+    basePath === ""
+      ? path.normalize(localPath)
+      : path.relative(path.resolve(basePath), path.resolve(localPath));
+  if (path.isAbsolute(relative) || relative === ".." || relative.startsWith(`..${path.sep}`) || relative === "") {
+    const hint =
+      basePath === ""
+        ? `Pass { basePath } to say which part of the path the file server should keep, e.g. { basePath: "${path.dirname(localPath)}" }.`
+        : `The file must be inside basePath.`;
+    throw new RangeError(`'${localPath}' is not inside the base path '${basePath || "."}'. ${hint}`);
+  }
+  return RemotePath.fromLocal(relative);
+}

@@ -1,0 +1,104 @@
+/**
+ * Validation rules for upload, as SciCat API v3 and Scitacean 24.05 apply
+ * them, plus the later safety fix that the source folder must be absolute.
+ * Each rule reports a {@link ValidationIssue} naming the field.
+ */
+import type { ValidationIssue } from "../errors";
+import { RemotePath } from "../values/remote-path";
+import type { DatasetType, FieldSpec } from "./field-spec";
+
+// Local part and domain per RFC 5321's common subset; the domain needs a dot
+// and a letter-only top-level label, as email-validator requires.
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$/;
+
+/** Why `address` is not a valid email address, or `null` if it is. */
+export function emailProblem(address: string): string | null {
+  const at = address.split("@").length - 1;
+  if (at === 0) return `'${address}' is not a valid email address: it must have an @-sign.`;
+  if (at > 1) return `'${address}' is not a valid email address: it must have exactly one @-sign.`;
+  if (!EMAIL.test(address)) return `'${address}' is not a valid email address.`;
+  return null;
+}
+
+/** Problems of a `;`-separated list of email addresses. */
+export function emailListProblems(value: string): string[] {
+  return value
+    .split(";")
+    .map((a) => a.trim())
+    .map((a) => (a === "" ? "an empty entry in the ';'-separated list is not an email address." : emailProblem(a)))
+    .filter((p): p is string => p !== null);
+}
+
+const ORCID = /^https:\/\/orcid\.org\/(\d{4})-(\d{4})-(\d{4})-(\d{3}[\dX])$/;
+
+/** ISO 7064 MOD 11-2 check digit of the first 15 digits of an ORCID iD. */
+function orcidCheckDigit(digits: string): string {
+  let total = 0;
+  for (const d of digits) total = (total + Number(d)) * 2;
+  const result = (12 - (total % 11)) % 11;
+  return result === 10 ? "X" : String(result);
+}
+
+/** Why `value` is not a valid ORCID iD URL, or `null` if it is. */
+export function orcidProblem(value: string): string | null {
+  const match = ORCID.exec(value.trim());
+  if (!match) {
+    return (
+      `'${value}' is not a valid ORCID iD. ORCIDs must be written with the https://orcid.org prefix, ` +
+      "e.g. 'https://orcid.org/0000-0002-1825-0097'."
+    );
+  }
+  const digits = match.slice(1, 5).join("");
+  if (orcidCheckDigit(digits.slice(0, 15)) !== digits[15]) {
+    return `'${value}' is not a valid ORCID iD: its check digit is wrong. Check for a typo.`;
+  }
+  return null;
+}
+
+const EMAIL_FIELDS = new Set(["contactEmail", "ownerEmail"]);
+
+/** The other dataset type, for messages. */
+const other = (type: DatasetType): DatasetType => (type === "raw" ? "derived" : "raw");
+
+/**
+ * All problems that stop a dataset with these values from being uploaded.
+ * `values` maps field names to stored values.
+ */
+export function datasetIssues(
+  fields: readonly FieldSpec[],
+  type: DatasetType,
+  get: (name: string) => unknown,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const field of fields) {
+    if (field.name === "type") continue;
+    const value = get(field.name);
+    const used = field.usedBy[type];
+    const add = (message: string): void => void issues.push({ field: field.name, message });
+    if (value === null || value === undefined) {
+      if (used && field.required) add(`required for ${type} datasets, but missing.`);
+      continue;
+    }
+    if (field.readOnly) {
+      add("is set by SciCat and cannot be uploaded. To upload a copy of a downloaded dataset, use dataset.asNew().");
+      continue;
+    }
+    if (!used) {
+      add(`is not a field of ${type} datasets. Set it to null, or make a ${other(type)} dataset.`);
+      continue;
+    }
+    if (EMAIL_FIELDS.has(field.name) && typeof value === "string") {
+      for (const problem of emailListProblems(value)) add(problem);
+    } else if (field.name === "orcidOfOwner" && typeof value === "string") {
+      const problem = orcidProblem(value);
+      if (problem) add(problem);
+    } else if (field.name === "sourceFolder" && value instanceof RemotePath && !value.isAbsolute()) {
+      add(`must be an absolute path on the file server (starting with '/'), got '${value.posix}'.`);
+    } else if (field.type === "number" && !Number.isInteger(value)) {
+      add(`must be a whole number, got ${String(value)}.`);
+    } else if (field.type === "Date" && value instanceof Date && Number.isNaN(value.getTime())) {
+      add("is not a valid date-time.");
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,62 @@
+import { Client } from "../client/client";
+import type { FileTransfer } from "../transfer/types";
+import { FakeScicatClient, type FakeScicatMethod } from "./fake-scicat-client";
+
+/** Options of every FakeClient factory. */
+export interface FakeClientOptions {
+  fileTransfer?: FileTransfer | null;
+  /** Methods of the fake SciCat that throw the given error, for testing failure paths. */
+  disable?: Partial<Record<FakeScicatMethod, Error>>;
+}
+
+/**
+ * A {@link Client} backed by an in-memory SciCat ({@link FakeScicatClient}).
+ * Its factories take the same arguments as the real ones and ignore the URL
+ * and credentials; it never touches the network.
+ *
+ * @example
+ * const client = FakeClient.withoutLogin({ url: "https://fake.scicat", fileTransfer: new FakeFileTransfer() });
+ * const finalized = await client.uploadNewDatasetNow(dataset);
+ * client.datasets.get(finalized.pid!);
+ */
+export class FakeClient extends Client {
+  constructor(options: FakeClientOptions = {}) {
+    super({
+      scicat: new FakeScicatClient(options.disable ? { disable: options.disable } : {}),
+      fileTransfer: options.fileTransfer ?? null,
+    });
+  }
+
+  static fromToken(options: { url: string; token: string } & FakeClientOptions): FakeClient {
+    return new FakeClient(options);
+  }
+
+  static fromCredentials(options: { url: string; username: string; password: string } & FakeClientOptions): FakeClient {
+    return new FakeClient(options);
+  }
+
+  static withoutLogin(options: { url: string } & FakeClientOptions): FakeClient {
+    return new FakeClient(options);
+  }
+
+  override get scicat(): FakeScicatClient {
+    return super.scicat as FakeScicatClient;
+  }
+
+  /** The fake SciCat's datasets (SciCat JSON) by PID. */
+  get datasets(): FakeScicatClient["datasets"] {
+    return this.scicat.datasets;
+  }
+  /** Orig datablocks by dataset PID. */
+  get origDatablocks(): FakeScicatClient["origDatablocks"] {
+    return this.scicat.origDatablocks;
+  }
+  /** Attachments by dataset PID. */
+  get attachments(): FakeScicatClient["attachments"] {
+    return this.scicat.attachments;
+  }
+  /** Samples by id. */
+  get samples(): FakeScicatClient["samples"] {
+    return this.scicat.samples;
+  }
+}

@@ -1,0 +1,117 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { FileUploadError } from "../errors";
+import type { Dataset } from "../model/dataset";
+import type { File } from "../model/file";
+import { sourceFolderFor } from "../transfer/source-folder";
+import type {
+  DownloadConnection,
+  FileTransfer,
+  TransferOptions,
+  UploadConnection,
+} from "../transfer/types";
+import { RemotePath } from "../values/remote-path";
+
+/**
+ * An in-memory file server. `files` maps full remote paths
+ * (`/source/folder/file.dat`) to contents; tests can seed and inspect it.
+ *
+ * Like real transfers it refuses to overwrite files and removes what it
+ * uploaded when an upload is reverted (moving it to `reverted`).
+ */
+export class FakeFileTransfer implements FileTransfer {
+  /** Contents of the fake server by full remote path. */
+  readonly files: Map<string, Buffer>;
+  /** Files removed by `revertUpload`, by full remote path. */
+  readonly reverted: Map<string, Buffer>;
+  readonly #sourceFolder: string | RemotePath | null;
+
+  constructor(
+    options: {
+      files?: Record<string, string | Uint8Array> | Map<string | RemotePath, string | Uint8Array>;
+      reverted?: Map<string, Buffer>;
+      /** Source folder template, as for real transfers (`"/data/{ownerGroup}/{uid}"`). */
+      sourceFolder?: string | RemotePath | null;
+    } = {},
+  ) {
+    const entries = options.files instanceof Map ? [...options.files.entries()] : Object.entries(options.files ?? {});
+    this.files = new Map(entries.map(([k, v]) => [String(k), Buffer.from(v)]));
+    this.reverted = options.reverted ?? new Map();
+    this.#sourceFolder = options.sourceFolder ?? null;
+  }
+
+  sourceFolderFor(dataset: Dataset): RemotePath {
+    return sourceFolderFor(dataset, this.#sourceFolder);
+  }
+
+  async connectForUpload(_dataset: Dataset, sourceFolder: RemotePath): Promise<UploadConnection> {
+    return new FakeUploadConnection(this, sourceFolder);
+  }
+
+  async connectForDownload(_dataset: Dataset): Promise<DownloadConnection> {
+    const files = this.files;
+    return {
+      async downloadFiles({ remote, local }, options: TransferOptions = {}) {
+        for (const [i, remotePath] of remote.entries()) {
+          options.signal?.throwIfAborted();
+          const content = files.get(remotePath.posix);
+          if (content === undefined) {
+            throw new Error(`File '${remotePath.posix}' does not exist on the fake file server.`);
+          }
+          const target = local[i] as string;
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(target, content);
+          options.onProgress?.({ remotePath, bytesDone: content.length, bytesTotal: content.length });
+        }
+      },
+      async close() {},
+    };
+  }
+}
+
+class FakeUploadConnection implements UploadConnection {
+  constructor(
+    private readonly server: FakeFileTransfer,
+    readonly sourceFolder: RemotePath,
+  ) {}
+
+  async uploadFiles(files: readonly File[], options: TransferOptions = {}): Promise<File[]> {
+    const uploaded: File[] = [];
+    try {
+      for (const file of files) {
+        options.signal?.throwIfAborted();
+        if (file.localPath === null) {
+          throw new FileUploadError(`Cannot upload '${file.remotePath.posix}': it has no local path.`);
+        }
+        const remote = this.sourceFolder.join(file.remotePath).posix;
+        if (this.server.files.has(remote)) {
+          throw new FileUploadError(
+            `Refusing to upload '${file.localPath}': a file already exists at '${remote}' on the file server, ` +
+              "and files are never overwritten. Choose another sourceFolder.",
+          );
+        }
+        const content = await readFile(file.localPath);
+        this.server.files.set(remote, content);
+        uploaded.push(file.uploaded({ remoteSize: content.length }));
+        options.onProgress?.({ remotePath: file.remotePath, bytesDone: content.length, bytesTotal: content.length });
+      }
+    } catch (error) {
+      await this.revertUpload(uploaded);
+      throw error;
+    }
+    return uploaded;
+  }
+
+  async revertUpload(files: readonly File[]): Promise<void> {
+    for (const file of files) {
+      const remote = this.sourceFolder.join(file.remotePath).posix;
+      const content = this.server.files.get(remote);
+      if (content !== undefined) {
+        this.server.reverted.set(remote, content);
+        this.server.files.delete(remote);
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+}

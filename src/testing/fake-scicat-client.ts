@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { ScicatCommError } from "../errors";
+import { Attachment } from "../model/attachment";
+import type { ReadOptions, ScicatClient } from "../client/scicat-client";
+import type {
+  DownloadAttachment,
+  DownloadDataset,
+  DownloadOrigDatablock,
+  DownloadSample,
+  UploadAttachment,
+  UploadDataset,
+  UploadOrigDatablock,
+  UploadSample,
+} from "../model/wire";
+import { PID } from "../values/pid";
+import { PidMap } from "./pid-map";
+
+/** Methods of the fake SciCat that can be made to fail with `disable`. */
+export type FakeScicatMethod = keyof ScicatClient;
+
+/** The PID prefix of datasets created by the fake. */
+export const FAKE_PID_PREFIX = "PID.prefix.a0b1";
+
+/** What the fake fills in on every record it creates, like a SciCat server would. */
+function serverFields(): { createdBy: string; createdAt: string; updatedBy: string; updatedAt: string } {
+  const now = new Date().toISOString();
+  return { createdBy: "fake", createdAt: now, updatedBy: "fake", updatedAt: now };
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/**
+ * An in-memory SciCat. It stores SciCat's JSON records in public maps so
+ * tests can seed and inspect them, and it never touches the network.
+ *
+ * It does not validate like a real server and its messages differ; test
+ * against a real SciCat too before relying on server behaviour.
+ */
+export class FakeScicatClient implements ScicatClient {
+  /** Datasets by PID. */
+  readonly datasets = new PidMap<DownloadDataset>();
+  /** Orig datablocks by dataset PID. */
+  readonly origDatablocks = new PidMap<DownloadOrigDatablock[]>();
+  /** Attachments by dataset PID. */
+  readonly attachments = new PidMap<DownloadAttachment[]>();
+  /** Samples by sample id. */
+  readonly samples = new Map<string, DownloadSample>();
+  /** Methods that throw the given error instead of working, for testing failure paths. */
+  readonly disabled: Map<FakeScicatMethod, Error>;
+
+  constructor(options: { disable?: Partial<Record<FakeScicatMethod, Error>> } = {}) {
+    this.disabled = new Map(Object.entries(options.disable ?? {}) as Array<[FakeScicatMethod, Error]>);
+  }
+
+  #check(method: FakeScicatMethod): void {
+    const error = this.disabled.get(method);
+    if (error) throw error;
+  }
+
+  async getDatasetModel(pid: PID | string, _options?: ReadOptions): Promise<DownloadDataset> {
+    this.#check("getDatasetModel");
+    const found = this.datasets.get(pid);
+    if (!found) throw new ScicatCommError(`Unable to retrieve dataset ${String(pid)}: no such dataset in the fake SciCat.`);
+    return copy(found);
+  }
+
+  async getOrigDatablocks(pid: PID | string, _options?: ReadOptions): Promise<DownloadOrigDatablock[]> {
+    this.#check("getOrigDatablocks");
+    if (!this.datasets.has(pid)) {
+      throw new ScicatCommError(`Unable to retrieve orig datablocks of dataset ${String(pid)}: no such dataset.`);
+    }
+    return copy(this.origDatablocks.get(pid) ?? []);
+  }
+
+  async getAttachmentsForDataset(pid: PID | string, _options?: ReadOptions): Promise<DownloadAttachment[]> {
+    this.#check("getAttachmentsForDataset");
+    return copy(this.attachments.get(pid) ?? []);
+  }
+
+  async getSampleModel(sampleId: string, _options?: ReadOptions): Promise<DownloadSample> {
+    this.#check("getSampleModel");
+    const found = this.samples.get(sampleId);
+    if (!found) throw new ScicatCommError(`Unable to retrieve sample ${sampleId}: no such sample in the fake SciCat.`);
+    return copy(found);
+  }
+
+  async createDatasetModel(dataset: UploadDataset): Promise<DownloadDataset> {
+    this.#check("createDatasetModel");
+    const pid = PID.generate({ prefix: FAKE_PID_PREFIX });
+    if (this.datasets.has(pid)) {
+      throw new ScicatCommError(`Cannot create dataset with pid '${pid.toString()}' because there already is one.`);
+    }
+    const created: DownloadDataset = { ...copy(dataset), pid: pid.toString(), ...serverFields() };
+    this.datasets.set(pid, created);
+    return copy(created);
+  }
+
+  async createOrigDatablock(
+    datablock: UploadOrigDatablock,
+    options: { datasetId: PID | string },
+  ): Promise<DownloadOrigDatablock> {
+    this.#check("createOrigDatablock");
+    const dataset = this.datasets.get(options.datasetId);
+    if (!dataset) throw new ScicatCommError(`No dataset with id ${String(options.datasetId)}.`);
+    const created: DownloadOrigDatablock = {
+      ...copy(datablock),
+      _id: randomUUID(),
+      datasetId: String(options.datasetId),
+      ...(dataset["accessGroups"] ? { accessGroups: copy(dataset["accessGroups"] as string[]) } : {}),
+      ...(dataset["ownerGroup"] ? { ownerGroup: dataset["ownerGroup"] as string } : {}),
+      ...serverFields(),
+    };
+    const list = this.origDatablocks.get(options.datasetId) ?? [];
+    list.push(created);
+    this.origDatablocks.set(options.datasetId, list);
+    return copy(created);
+  }
+
+  async createAttachmentForDataset(
+    attachment: UploadAttachment | Attachment,
+    options: { datasetId: PID | string },
+  ): Promise<DownloadAttachment> {
+    this.#check("createAttachmentForDataset");
+    const model = attachment instanceof Attachment ? attachment.makeUploadModel() : attachment;
+    if (!this.datasets.has(options.datasetId)) throw new ScicatCommError(`No dataset with id ${String(options.datasetId)}.`);
+    const created: DownloadAttachment = {
+      ...copy(model),
+      id: model.id ?? randomUUID(),
+      datasetId: String(options.datasetId),
+      ...serverFields(),
+    };
+    const list = this.attachments.get(options.datasetId) ?? [];
+    list.push(created);
+    this.attachments.set(options.datasetId, list);
+    return copy(created);
+  }
+
+  async createSampleModel(sample: UploadSample): Promise<DownloadSample> {
+    this.#check("createSampleModel");
+    const sampleId = sample.sampleId ?? randomUUID();
+    if (this.samples.has(sampleId)) {
+      throw new ScicatCommError(`Cannot create sample with id '${sampleId}' because there already is a sample with this id.`);
+    }
+    const created: DownloadSample = { ...copy(sample), sampleId, ...serverFields() };
+    this.samples.set(sampleId, created);
+    return copy(created);
+  }
+
+  async validateDatasetModel(_dataset: UploadDataset): Promise<void> {
+    this.#check("validateDatasetModel");
+  }
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import type { Dataset } from "../model/dataset";
+import { escapePath } from "../values/filesystem";
+import { RemotePath } from "../values/remote-path";
+
+/**
+ * Fills a source folder template: `{field}` becomes the dataset's value of
+ * `field` (path-escaped, so a value can never add folders), `{uid}` a new
+ * random id. `"/data/{ownerGroup}/{uid}"` → `/data/wyrdsisters/5c1f…`.
+ */
+export function formatSourceFolder(template: string | RemotePath, dataset: Dataset): RemotePath {
+  const text = String(template);
+  const filled = text.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+    if (name === "uid") return randomUUID();
+    const value = readPath(dataset, name);
+    if (value === null || value === undefined) {
+      throw new RangeError(
+        `Cannot make the source folder from '${text}': the dataset's ${name} is not set. Set it, or change the template.`,
+      );
+    }
+    return escapePath(String(value));
+  });
+  return new RemotePath(filled);
+}
+
+function readPath(dataset: Dataset, dotted: string): unknown {
+  let value: unknown = dataset;
+  for (const part of dotted.split(".")) {
+    if (value === null || value === undefined) return value;
+    if (!(part in Object(value))) {
+      throw new RangeError(`Cannot make the source folder: the dataset has no field '${dotted}'.`);
+    }
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/**
+ * The source folder of an upload: the transfer's template if there is one,
+ * else the dataset's own. Shared by every transfer.
+ */
+export function sourceFolderFor(dataset: Dataset, template: string | RemotePath | null | undefined): RemotePath {
+  if (template !== null && template !== undefined) return formatSourceFolder(template, dataset);
+  if (dataset.sourceFolder === null) {
+    throw new RangeError(
+      "Cannot determine the source folder: the dataset's sourceFolder is not set and the file transfer has no " +
+        "sourceFolder template. Set dataset.sourceFolder.",
+    );
+  }
+  return dataset.sourceFolder;
+}

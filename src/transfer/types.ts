@@ -1,0 +1,69 @@
+/**
+ * The contract between the client and file transfers. A transfer moves bytes
+ * between this machine and the file server; the client decides what to move
+ * and keeps SciCat in step.
+ */
+import type { Dataset } from "../model/dataset";
+import type { File } from "../model/file";
+import type { RemotePath } from "../values/remote-path";
+
+/** Progress of one file within a transfer. */
+export interface FileProgress {
+  /** Remote path of the file, relative to the source folder. */
+  readonly remotePath: RemotePath;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+}
+
+/** Options every transfer operation accepts. */
+export interface TransferOptions {
+  /** Called as bytes move; may be called often, so keep it cheap. */
+  onProgress?: (progress: FileProgress) => void;
+  /** Cancels the operation; what was already transferred in it is removed. */
+  signal?: AbortSignal;
+}
+
+/** An open connection for uploading the files of one dataset. */
+export interface UploadConnection {
+  /** The folder the files go to. */
+  readonly sourceFolder: RemotePath;
+  /**
+   * Uploads local files to `sourceFolder/file.remotePath` and returns them
+   * marked as uploaded. Refuses to overwrite an existing remote file. If any
+   * file fails, the files uploaded by this call are removed again.
+   */
+  uploadFiles(files: readonly File[], options?: TransferOptions): Promise<File[]>;
+  /** Removes uploaded files, and the source folder if it is then empty. */
+  revertUpload(files: readonly File[]): Promise<void>;
+  /** Closes the connection. */
+  close(): Promise<void>;
+}
+
+/** An open connection for downloading files. */
+export interface DownloadConnection {
+  /** Downloads `remote[i]` to `local[i]`; parent folders of `local` already exist. */
+  downloadFiles(files: { remote: readonly RemotePath[]; local: readonly string[] }, options?: TransferOptions): Promise<void>;
+  /** Closes the connection. */
+  close(): Promise<void>;
+}
+
+/** Uploads the files of datasets. */
+export interface Uploader {
+  /**
+   * The folder the files of `dataset` go to: the transfer's own template if it
+   * has one, else the dataset's `sourceFolder`. The client calls this once per
+   * upload and records the result in the dataset.
+   */
+  sourceFolderFor(dataset: Dataset): RemotePath;
+  /** Opens a connection that uploads into `sourceFolder`. */
+  connectForUpload(dataset: Dataset, sourceFolder: RemotePath): Promise<UploadConnection>;
+}
+
+/** Downloads the files of datasets. */
+export interface Downloader {
+  /** Opens a connection for downloading files of `dataset`. */
+  connectForDownload(dataset: Dataset): Promise<DownloadConnection>;
+}
+
+/** A file transfer can do both. */
+export interface FileTransfer extends Uploader, Downloader {}

@@ -1,0 +1,89 @@
+import { createHash, getHashes } from "node:crypto";
+import { open, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+
+// Python's hashlib names (what SciCat stores in `chkAlg`) → OpenSSL names used by Node.
+const OPENSSL_NAMES: Readonly<Record<string, string>> = {
+  blake2b: "blake2b512",
+  blake2s: "blake2s256",
+  "sha3-224": "sha3-224",
+  "sha3-256": "sha3-256",
+  "sha3-384": "sha3-384",
+  "sha3-512": "sha3-512",
+};
+
+/** The default checksum algorithm, as in Scitacean. */
+export const DEFAULT_CHECKSUM_ALGORITHM = "blake2b";
+
+/**
+ * The Node (OpenSSL) name for a checksum algorithm given by its SciCat/Python
+ * name, or `null` if this machine cannot compute it.
+ */
+export function nodeHashName(algorithm: string): string | null {
+  const name = OPENSSL_NAMES[algorithm.toLowerCase()] ?? algorithm.toLowerCase();
+  return getHashes().includes(name) ? name : null;
+}
+
+/** Throws if `algorithm` is not a checksum algorithm this machine can compute. */
+export function checkChecksumAlgorithm(algorithm: string): void {
+  if (typeof algorithm !== "string" || nodeHashName(algorithm) === null) {
+    throw new RangeError(
+      `Checksum algorithm not recognized: ${String(algorithm)}. Use one of blake2b (default), sha256, md5, …`,
+    );
+  }
+}
+
+// 1 MiB reads into one reused buffer: as fast as b2sum, and memory stays flat for any file size.
+const CHUNK = 1024 * 1024;
+
+/** Hex digest of a file, streamed in 1 MiB chunks (never read into memory whole). */
+export async function checksumOfFile(filePath: string, options: { algorithm: string }): Promise<string> {
+  checkChecksumAlgorithm(options.algorithm);
+  const hash = createHash(nodeHashName(options.algorithm) as string);
+  const handle = await open(filePath, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest("hex");
+}
+
+/** Size of a local file in bytes. */
+export function fileSize(filePath: string): number {
+  return statSync(filePath).size;
+}
+
+/** Last modification time of a local file. */
+export function fileModificationTime(filePath: string): Date {
+  return statSync(filePath).mtime;
+}
+
+/** Async variant of {@link fileSize} and {@link fileModificationTime} in one call. */
+export async function fileStat(filePath: string): Promise<{ size: number; mtime: Date }> {
+  const s = await stat(filePath);
+  return { size: s.size, mtime: s.mtime };
+}
+
+/**
+ * Makes a string safe as one path segment: non-ASCII characters become `_xNN`
+ * style escapes and anything but letters, digits, `_`, space, `.` and `-` becomes `_`.
+ */
+export function escapePath(value: string): string {
+  let out = "";
+  for (const ch of value) {
+    const code = ch.codePointAt(0) as number;
+    if (code > 0x7f) {
+      const hex = code.toString(16);
+      out += code <= 0xff ? `\\x${hex.padStart(2, "0")}` : code <= 0xffff ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out.replace(/[^\w .-]/g, "_");
+}

@@ -1,0 +1,79 @@
+/**
+ * Text formatting shared by the text and HTML representations.
+ */
+
+const UNITS: ReadonlyArray<readonly [number, string]> = [
+  [1024 ** 4, "TiB"],
+  [1024 ** 3, "GiB"],
+  [1024 ** 2, "MiB"],
+  [1024, "kiB"],
+];
+
+/** `10 B`, `1.50 kiB`, `2.00 GiB`: binary units, two decimals above bytes. */
+export function humanReadableSize(bytes: number): string {
+  for (const [factor, unit] of UNITS) {
+    if (bytes >= factor) return `${(bytes / factor).toFixed(2)} ${unit}`;
+  }
+  return `${bytes} B`;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+
+/** `2024-05-29 08:17:09+0000`: seconds precision, always in UTC. */
+export function formatDateTime(date: Date): string {
+  if (Number.isNaN(date.getTime())) return "Invalid Date";
+  return (
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}+0000`
+  );
+}
+
+/**
+ * Parses a date-time the way a scientist writes it: a `Date`, `"now"`, or an
+ * ISO 8601 / RFC 3339 string. Strings without an offset are taken as UTC so
+ * that a notebook gives the same result on every machine.
+ */
+export function parseDateTime(value: Date | string, field = "date"): Date {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new RangeError(`${field}: the Date is invalid.`);
+    return new Date(value.getTime());
+  }
+  if (typeof value !== "string") {
+    throw new TypeError(`${field}: expected a Date or an ISO 8601 string, got ${typeof value}.`);
+  }
+  if (value.trim().toLowerCase() === "now") return new Date();
+  const text = value.trim();
+  // Date-only and offset-less date-times are read as UTC (the JS default would be local time).
+  const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text)
+    ? text.replace(" ", "T") + (text.length === 10 ? "T00:00:00Z" : "Z")
+    : text.replace(/^(\d{4}-\d{2}-\d{2}) /, "$1T");
+  const parsed = new Date(iso);
+  if (Number.isNaN(parsed.getTime())) {
+    throw new RangeError(
+      `${field}: cannot read '${value}' as a date-time. Use ISO 8601, e.g. '2024-05-29T08:17:09Z', or a Date.`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * Short text of a field value for tables and `toString()`: dates in UTC,
+ * paths and ids in their constructor form, arrays in brackets.
+ */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof Date) return formatDateTime(value);
+  if (typeof value === "string") return value;
+  return formatNested(value);
+}
+
+function formatNested(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return `'${value}'`;
+  if (value instanceof Date) return formatDateTime(value);
+  if (Array.isArray(value)) return `[${value.map(formatNested).join(", ")}]`;
+  const repr = (value as { toRepr?: () => string }).toRepr;
+  if (typeof repr === "function") return repr.call(value);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return JSON.stringify(value);
+  return String(value);
+}
