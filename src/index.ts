@@ -9,6 +9,9 @@
  * const dset = await client.getDataset("20.500.12269/72fe3ff6-105b-4c7f-b9d0-073b67c90ec3");
  */
 
+// Rich display of every object in notebooks (registers renderers on the classes below).
+import "./display/install";
+
 // Values
 export { PID } from "./values/pid";
 export { RemotePath } from "./values/remote-path";
@@ -89,3 +92,7 @@ export {
   type UploadProgress,
 } from "./client/client";
 export type { ReadOptions, ScicatClient } from "./client/scicat-client";
+
+// Display
+export { display, show, toMimeBundle, type MimeBundle } from "./display";
+export { mimeBundleOf } from "./html";

@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import * as path from "node:path";
-import { PartialUploadError, ScitaceanError } from "../errors";
+import { IntegrityError, PartialUploadError, ScicatCommError, ScitaceanError } from "../errors";
 import { logger } from "../logging";
 import { Attachment } from "../model/attachment";
 import { Dataset } from "../model/dataset";
 import type { File } from "../model/file";
 import { Sample } from "../model/sample";
 import type { DownloadAttachment, DownloadOrigDatablock } from "../model/wire";
+import { checkChecksumAlgorithm } from "../values/filesystem";
 import { PID } from "../values/pid";
 import type { RemotePath } from "../values/remote-path";
 import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/types";
@@ -52,7 +53,10 @@ export interface DownloadOptions {
   select?: FileSelector;
   /** Download even files whose local copy is up to date. */
   force?: boolean;
-  /** Checksum algorithm to use instead of the datablock's, for checking local copies and downloads. */
+  /**
+   * Checksum algorithm to use instead of the datablock's when deciding whether a local copy is up
+   * to date (as in Scitacean; downloads are still checked with the datablock's algorithm).
+   */
   checksumAlgorithm?: string | null;
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
@@ -61,7 +65,7 @@ export interface DownloadOptions {
 /** Reports progress over a list of files from per-file transfer events. */
 class ProgressTracker<Phase extends string> {
   #done = new Map<string, number>();
-  #filesDone = 0;
+  #completed = new Set<string>();
   constructor(
     private readonly sizes: ReadonlyMap<string, number>,
     private readonly emit: ((p: TransferProgressEvent<Phase>) => void) | undefined,
@@ -82,7 +86,7 @@ class ProgressTracker<Phase extends string> {
       phase,
       bytesDone: this.#bytesDone(),
       bytesTotal: this.bytesTotal,
-      filesDone: this.#filesDone,
+      filesDone: this.#completed.size,
       filesTotal: this.sizes.size,
       ...(file ? { file } : {}),
     };
@@ -96,11 +100,18 @@ class ProgressTracker<Phase extends string> {
   fileProgress(phase: Phase): (p: FileProgress) => void {
     return (p) => {
       const key = p.remotePath.posix;
-      const before = this.#done.get(key) ?? 0;
       this.#done.set(key, p.bytesDone);
-      if (p.bytesDone >= p.bytesTotal && before < p.bytesTotal) this.#filesDone += 1;
+      // A set, not a counter: an empty file is done at once, and a repeated final report counts once.
+      if (p.bytesDone >= p.bytesTotal) this.#completed.add(key);
       this.phase(phase, p);
     };
+  }
+  /** Marks every file as fully moved, for transfers that report little or no progress. */
+  completeAll(): void {
+    for (const [key, size] of this.sizes) {
+      this.#done.set(key, size);
+      this.#completed.add(key);
+    }
   }
 }
 
@@ -137,7 +148,17 @@ export class Client {
     const id = PID.parse(pid);
     const read = options.strictValidation === undefined ? {} : { strictValidation: options.strictValidation };
     const dataset = await this.#scicat.getDatasetModel(id, read);
-    const origDatablocks = await this.#scicat.getOrigDatablocks(id, read);
+    let origDatablocks: DownloadOrigDatablock[] = [];
+    try {
+      origDatablocks = await this.#scicat.getOrigDatablocks(id, read);
+    } catch (error) {
+      // As in Scitacean 24.05: a dataset whose files SciCat will not list still loads, without files.
+      if (!(error instanceof ScicatCommError)) throw error;
+      logger.warn(
+        `Could not download the list of files of dataset ${id.toString()} (${error.message}); ` +
+          "the dataset is returned without files. Check that you are logged in and may read this dataset's datablocks.",
+      );
+    }
     const attachments = options.attachments ? await this.#scicat.getAttachmentsForDataset(id, read) : null;
     return Dataset.fromDownloadModels({ dataset, origDatablocks, attachments });
   }
@@ -223,6 +244,7 @@ export class Client {
           ...(signal ? { signal } : {}),
         });
         toUpload = toUpload.replaceFiles(...uploaded);
+        progress.completeAll();
       }
       const revertOnError = async <T>(step: () => Promise<T>): Promise<T> => {
         try {
@@ -295,16 +317,17 @@ export class Client {
       throw new RangeError("The dataset has no sourceFolder, so its files cannot be found. Set dataset.sourceFolder.");
     }
     const selected = dataset.files.filter(selector(options.select ?? true));
-    const planned = selected.map((file) => {
-      let withPath = file.downloaded({ localPath: localPathIn(target, file.remotePath) });
-      if (options.checksumAlgorithm) withPath = withPath.withChecksumAlgorithm(options.checksumAlgorithm);
-      return withPath;
-    });
+    const planned = selected.map((file) => file.downloaded({ localPath: localPathIn(target, file.remotePath) }));
+    // As in Scitacean: the override is only used to decide whether a local copy is up to date;
+    // downloads are checked with, and files keep, the datablock's algorithm.
+    const override = options.checksumAlgorithm ? options.checksumAlgorithm : null;
+    if (override !== null) checkChecksumAlgorithm(override);
     await mkdir(target, { recursive: true });
 
     const needed: File[] = [];
     for (const file of planned) {
-      if (options.force || !(await existsAndUpToDate(file))) needed.push(file);
+      const check = override === null ? file : file.withChecksumAlgorithm(override);
+      if (options.force || !(await existsAndUpToDate(check))) needed.push(file);
     }
     if (needed.length === 0) return dataset.replaceFiles(...planned);
     if (this.#fileTransfer === null) {
@@ -314,7 +337,8 @@ export class Client {
 
     const sourceFolder = dataset.sourceFolder;
     const progress = new ProgressTracker<DownloadPhase>(
-      new Map(needed.map((f) => [f.remotePath.posix, f.remoteSize ?? 0])),
+      // Keyed like the connection reports them: by full remote path (it never sees the relative one).
+      new Map(needed.map((f) => [sourceFolder.join(f.remotePath).posix, f.remoteSize ?? 0])),
       options.onProgress,
     );
     // Download next to the target under a temporary name; only a verified file takes the real name.
@@ -327,9 +351,21 @@ export class Client {
         { remote: needed.map((f) => sourceFolder.join(f.remotePath)), local: partial },
         { onProgress: progress.fileProgress("downloading"), ...(signal ? { signal } : {}) },
       );
+      progress.completeAll();
       progress.phase("verifying");
       for (const [i, file] of needed.entries()) {
-        await file.downloaded({ localPath: partial[i] as string }).validateAfterDownload();
+        const part = partial[i] as string;
+        try {
+          await file.downloaded({ localPath: part }).validateAfterDownload();
+        } catch (error) {
+          if (!(error instanceof IntegrityError)) throw error;
+          // Name the file the user asked for, not the temporary download (which is removed below).
+          throw new IntegrityError(
+            `${error.message.split(part).join(file.localPath as string)} The download was discarded; ` +
+              `nothing was written to '${file.localPath as string}'.`,
+            { cause: error },
+          );
+        }
       }
       for (const [i, file] of needed.entries()) await rename(partial[i] as string, file.localPath as string);
     } finally {
@@ -356,6 +392,20 @@ async function revertQuietly(connection: UploadConnection, files: File[], cause:
 
 /** Local files to upload, after checking that each has one clear place inside the source folder. */
 function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTransfer: boolean): File[] {
+  // Dataset.addFiles rejects duplicates, but files added through a datablock directly bypass it.
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const f of dataset.files) {
+    const key = f.remotePath.resolve().posix;
+    if (seen.has(key)) duplicates.add(f.remotePath.posix);
+    seen.add(key);
+  }
+  if (duplicates.size > 0) {
+    throw new RangeError(
+      `Refusing to upload: more than one file has the remote path ${[...duplicates].map((p) => `'${p}'`).join(", ")}. ` +
+        "Each file needs its own remote path; rename one, or give them different folders with basePath.",
+    );
+  }
   const both = dataset.files.filter((f) => f.isOnLocal && f.isOnRemote);
   if (both.length > 0) {
     throw new RangeError(

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole test suite (npm test): setup, typecheck, jest, then notebooks in real tslab kernels.
+# Ends with one line "N passed, N failed" (jest tests + notebook runs; a failed typecheck or a
+# test runner that could not report counts as one failure) and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! bash scripts/setup.sh; then
+  echo "test: setup FAILED (see above); nothing else was run"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+rm -rf build/notebooks build/jest-results.json
+mkdir -p build/notebooks
+passed=0
+failed=0
+
+echo "== typecheck"
+if ! npm run --silent typecheck; then
+  echo "test: typecheck FAILED"
+  failed=$((failed + 1))
+fi
+
+echo "== jest"
+jest_rc=0
+npx jest --json --outputFile=build/jest-results.json || jest_rc=$?
+# Suites that fail to compile report no tests, so count them as failures too.
+read -r jp jf < <(node -e '
+  try {
+    const r = require("./build/jest-results.json");
+    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);
+  } catch { console.log(0, 0); }')
+if [[ $jest_rc -ne 0 && $jf -eq 0 ]]; then jf=1; fi # jest failed without reporting a failed test
+passed=$((passed + jp))
+failed=$((failed + jf))
+
+echo "== notebooks"
+report=build/notebooks/report.jsonl
+: >"$report"
+notebooks() {
+  local before after rc=0
+  before=$(wc -l <"$report")
+  .venv/bin/python test/notebooks/run_notebooks.py --report "$report" "$@" || rc=$?
+  after=$(wc -l <"$report")
+  if [[ $rc -ne 0 && $before -eq $after ]]; then
+    echo "test: notebook runner failed before running anything ($*)"
+    failed=$((failed + 1))
+  fi
+}
+notebooks # every notebooks/*.ipynb in its own kernel (tslab)
+if [[ -f notebooks/smoke.ipynb ]]; then
+  notebooks notebooks/smoke.ipynb --kernel tslab-stock # the util.inspect.custom path
+fi
+# The runner must report a cell error (tslab sends only status "error") as a failure.
+notebooks --expect-fail test/notebooks/fixtures/failing_throw.ipynb test/notebooks/fixtures/failing_type_error.ipynb
+# Our package.json resolves under tslab's TypeScript 5.0 through a notebooks/node_modules link ...
+notebooks --fake-package test/notebooks/fixtures/package_resolution.ipynb
+# ... and so does the real package, once it has both entry points.
+if [[ -f dist/index.d.ts && -f dist/testing/index.d.ts ]]; then
+  notebooks --cwd notebooks test/notebooks/fixtures/package_resolution.ipynb
+else
+  echo "test: note: dist/index.d.ts or dist/testing/index.d.ts missing; real package import not checked"
+fi
+read -r np nf < <(node -e '
+  const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
+  const ok = lines.filter((l) => JSON.parse(l).passed).length;
+  console.log(ok, lines.length - ok);' "$report")
+passed=$((passed + np))
+failed=$((failed + nf))
+
+echo "test: executed notebooks are in build/notebooks/"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,141 @@
+/**
+ * A tslab kernel whose cells' last values render richly.
+ *
+ * Run as `node dist/display/kernel.js --config-path <connection file> [--js]` (see
+ * `scripts/install-kernel.js`). It is tslab 1.0.22's `startKernel` rebuilt from tslab's exported
+ * internals, with one difference: the executor's `log`, which tslab calls only for a cell's last
+ * value, sends values implementing `Symbol.for("Jupyter.display")` as a real `execute_result`
+ * (HTML + text, with `Out[n]`) instead of printing them. Everything else is stock tslab.
+ *
+ * tslab is resolved from this package's own `node_modules` (not from the notebook folder, unlike
+ * `tslab kernel`), and cells run with the kernel's cwd, which Jupyter sets to the notebook's folder.
+ * @module
+ */
+import { createConverter } from "tslab/dist/converter";
+import type { Converter } from "tslab/dist/converter";
+import { createExecutor } from "tslab/dist/executor";
+import type { ConverterSet } from "tslab/dist/executor";
+import * as jupyter from "tslab/dist/jupyter";
+import { KERNEL_HOOKS, toMimeBundle } from "./index";
+import type { KernelHooks, MimeBundle } from "./index";
+
+/** tslab's (unexported) message class, as `ZmqServer.handleExecute` receives it. */
+type ZmqMessage = Parameters<jupyter.ZmqServer["handleExecute"]>[1];
+type WriteDisplayData = NonNullable<typeof jupyter.lastWriteDisplayData>;
+
+/** Converters are created lazily, as in tslab, because each one costs ~1 s and memory. */
+class Converters implements ConverterSet {
+  private nodeConv?: Converter;
+  private browserConv?: Converter;
+  constructor(private readonly isJS: boolean) {}
+  get node(): Converter {
+    return (this.nodeConv ??= createConverter({ isJS: this.isJS, isBrowser: false }));
+  }
+  get browser(): Converter {
+    return (this.browserConv ??= createConverter({ isJS: this.isJS, isBrowser: true }));
+  }
+  close(): void {
+    this.nodeConv?.close();
+    this.browserConv?.close();
+  }
+}
+
+/** tslab's ZmqServer plus `execute_result` for the cell that is currently running. */
+class DisplayServer extends jupyter.ZmqServer {
+  /**
+   * Maps each cell's display writer to a sender of that cell's `execute_result`. tslab itself
+   * marks the running cell by setting `jupyter.lastWriteDisplayData` to its writer when the cell
+   * leaves the execution queue, so we key on that instead of tracking the queue ourselves.
+   */
+  private readonly resultSenders = new WeakMap<WriteDisplayData, (bundle: MimeBundle) => void>();
+
+  /** Same as tslab's `handleExecute`, but also registers the cell's `execute_result` sender. */
+  override async handleExecute(sock: unknown, msg: ZmqMessage): Promise<void> {
+    const publish = (msgType: string, content: object): void => {
+      const out = msg.createReply();
+      out.header.msg_type = msgType;
+      out.content = content;
+      out.signAndSend(this.connInfo.key, this.iopub);
+    };
+    const writeStream = (name: string, text: string): void => publish("stream", { name, text });
+    const writeDisplayData: WriteDisplayData = (data, update) =>
+      publish(update ? "update_display_data" : "display_data", data);
+    this.resultSenders.set(writeDisplayData, (bundle) =>
+      publish("execute_result", {
+        // Private in tslab's typings; it is the count of the cell now running.
+        execution_count: (this.handler as unknown as { execCount: number }).execCount,
+        data: definedEntries(bundle),
+        metadata: {},
+      }),
+    );
+    const reply = msg.createReply();
+    reply.header.msg_type = "execute_reply";
+    reply.content = await this.handler.handleExecute(
+      msg.content as Parameters<jupyter.JupyterHandlerImpl["handleExecute"]>[0],
+      writeStream,
+      writeDisplayData,
+    );
+    reply.signAndSend(this.connInfo.key, sock);
+  }
+
+  /** Sends `bundle` as the running cell's `execute_result`; false if no cell is running. */
+  sendExecuteResult(bundle: MimeBundle): boolean {
+    const current = jupyter.lastWriteDisplayData;
+    const send = current ? this.resultSenders.get(current) : undefined;
+    send?.(bundle);
+    return send !== undefined;
+  }
+}
+
+function definedEntries(bundle: MimeBundle): Record<string, string> {
+  return Object.fromEntries(Object.entries(bundle).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** Value of `--name <value>` or `--name=<value>` in `argv`. */
+function option(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+/** Starts the kernel; mirrors tslab's `startKernel` (tslab/dist/main.js). */
+export function startKernel(argv: readonly string[] = process.argv.slice(2)): void {
+  const configPath = option(argv, "--config-path");
+  if (!configPath) {
+    console.error("usage: node kernel.js --config-path <connection file> [--js]");
+    process.exit(2);
+  }
+  const jsKernel = argv.includes("--js");
+
+  const convs = new Converters(jsKernel);
+  void convs.node; // warm up, as tslab does, so the first cell is not slow
+  let server: DisplayServer | undefined;
+  const executor = createExecutor(process.cwd(), convs, {
+    // tslab calls `log` only with a cell's last value.
+    log: (value: unknown, ...rest: unknown[]) => {
+      const bundle = rest.length === 0 ? toMimeBundle(value) : undefined;
+      if (bundle !== undefined && server?.sendExecuteResult(bundle)) return;
+      console.log(value, ...rest);
+    },
+    error: console.error,
+  });
+  server = new DisplayServer(new jupyter.JupyterHandlerImpl(executor, jsKernel), configPath);
+
+  const hooks: KernelHooks = {
+    displayBundle(bundle) {
+      const write = jupyter.lastWriteDisplayData;
+      if (!write) return false;
+      write({ data: definedEntries(bundle), metadata: {}, transient: {} }, false);
+      return true;
+    },
+  };
+  (globalThis as { [KERNEL_HOOKS]?: KernelHooks })[KERNEL_HOOKS] = hooks;
+
+  process.on("SIGINT", () => executor.interrupt());
+  // As tslab: report instead of dying, so one bad callback does not kill the session.
+  process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
+  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  void server.init();
+}
+
+if (require.main === module) startKernel();
