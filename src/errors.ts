@@ -14,9 +14,37 @@ export class ScitaceanError extends Error {
   }
 }
 
+/** Details of a failed SciCat call, all optional so that any code can raise the error. */
+export interface ScicatCommErrorOptions {
+  cause?: unknown;
+  /** HTTP status of SciCat's answer; absent when there was no answer (timeout, unreachable). */
+  status?: number;
+  /** The ScicatClient operation that failed, e.g. `"createDatasetModel"`. */
+  operation?: string;
+  /** The URL that was called (never with credentials). */
+  url?: string;
+  /** SciCat's own explanation, parsed from its error body. */
+  serverMessage?: string;
+}
+
 /** SciCat answered with an error, or could not be reached. */
 export class ScicatCommError extends ScitaceanError {
   override name = "ScicatCommError";
+  /** HTTP status of SciCat's answer, or `null` if SciCat did not answer. */
+  readonly status: number | null;
+  /** The operation that failed, or `null` if unknown. */
+  readonly operation: string | null;
+  /** The URL that was called, or `null` if unknown. */
+  readonly url: string | null;
+  /** SciCat's explanation of the error, or `null` if it gave none. */
+  readonly serverMessage: string | null;
+  constructor(message: string, options: ScicatCommErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status ?? null;
+    this.operation = options.operation ?? null;
+    this.url = options.url ?? null;
+    this.serverMessage = options.serverMessage ?? null;
+  }
 }
 
 /** Logging in to SciCat failed. */

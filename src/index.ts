@@ -92,6 +92,8 @@ export {
   type UploadProgress,
 } from "./client/client";
 export type { ReadOptions, ScicatClient } from "./client/scicat-client";
+export type { ClientConnectionOptions } from "./client/client";
+export { HttpScicatClient, type HttpScicatClientOptions, type QueryDatasetsOptions } from "./client/http";
 
 // Display
 export { display, show, toMimeBundle, type MimeBundle } from "./display";

@@ -12,6 +12,7 @@ import { checkChecksumAlgorithm } from "../values/filesystem";
 import { PID } from "../values/pid";
 import type { RemotePath } from "../values/remote-path";
 import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/types";
+import { HttpScicatClient } from "./http";
 import type { ScicatClient } from "./scicat-client";
 
 /** Which files to download: all (`true`), none, a remote path, a list of them, a pattern or a predicate. */
@@ -60,6 +61,18 @@ export interface DownloadOptions {
   checksumAlgorithm?: string | null;
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
+}
+
+/** Options shared by the factories of {@link Client}. */
+export interface ClientConnectionOptions {
+  /** How files move to and from the file server; without it only metadata can be read and written. */
+  fileTransfer?: FileTransfer | null;
+  /** Timeout of each SciCat request in milliseconds (default 10 s). */
+  timeoutMs?: number;
+}
+
+function httpOptions<T extends object>(options: { url: string; timeoutMs?: number }, extra: T): T & { url: string; timeoutMs?: number } {
+  return { ...extra, url: options.url, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
 }
 
 /** Reports progress over a list of files from per-file transfer events. */
@@ -127,6 +140,36 @@ export class Client {
   constructor(options: { scicat: ScicatClient; fileTransfer?: FileTransfer | null }) {
     this.#scicat = options.scicat;
     this.#fileTransfer = options.fileTransfer ?? null;
+  }
+
+  /**
+   * A client that authenticates with a token, e.g. copied from the SciCat web
+   * interface. `url` is SciCat's API root, including `/api/v3`. An expired
+   * JWT is reported here and before every request.
+   *
+   * @example
+   * const client = Client.fromToken({
+   *   url: "https://scicat.ess.eu/api/v3", token: process.env.SCICAT_TOKEN!,
+   *   fileTransfer: new SFTPFileTransfer({ host: "login.esss.dk" }),
+   * });
+   */
+  static fromToken(options: { url: string; token: string } & ClientConnectionOptions): Client {
+    return new this({ scicat: HttpScicatClient.fromToken(httpOptions(options, { token: options.token })), fileTransfer: options.fileTransfer ?? null });
+  }
+
+  /** A client that logs in with a user name and password (never stored or printed). */
+  static async fromCredentials(
+    options: { url: string; username: string; password: string } & ClientConnectionOptions,
+  ): Promise<Client> {
+    const scicat = await HttpScicatClient.fromCredentials(
+      httpOptions(options, { username: options.username, password: options.password }),
+    );
+    return new this({ scicat, fileTransfer: options.fileTransfer ?? null });
+  }
+
+  /** An anonymous client: it can read public datasets only. */
+  static withoutLogin(options: { url: string } & ClientConnectionOptions): Client {
+    return new this({ scicat: HttpScicatClient.withoutLogin(httpOptions(options, {})), fileTransfer: options.fileTransfer ?? null });
   }
 
   /** The low-level SciCat API. */

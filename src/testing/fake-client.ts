@@ -27,15 +27,18 @@ export class FakeClient extends Client {
     });
   }
 
-  static fromToken(options: { url: string; token: string } & FakeClientOptions): FakeClient {
+  static override fromToken(options: { url: string; token: string } & FakeClientOptions): FakeClient {
     return new FakeClient(options);
   }
 
-  static fromCredentials(options: { url: string; username: string; password: string } & FakeClientOptions): FakeClient {
+  /** Async like the real factory, so code written for one works with the other. */
+  static override async fromCredentials(
+    options: { url: string; username: string; password: string } & FakeClientOptions,
+  ): Promise<FakeClient> {
     return new FakeClient(options);
   }
 
-  static withoutLogin(options: { url: string } & FakeClientOptions): FakeClient {
+  static override withoutLogin(options: { url: string } & FakeClientOptions): FakeClient {
     return new FakeClient(options);
   }
 

@@ -13,3 +13,4 @@ export { FakeFileTransfer } from "./fake-file-transfer";
 export { FakeScicatClient, FAKE_PID_PREFIX, type FakeScicatMethod } from "./fake-scicat-client";
 export { PidMap } from "./pid-map";
 export { setupFakeClient, THAUM_FLUX_PID } from "./docs";
+export * from "./scicat-server";

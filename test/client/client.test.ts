@@ -188,7 +188,7 @@ describe("FakeClient factories", () => {
     const transfer = new FakeFileTransfer();
     const clients = [
       FakeClient.fromToken({ url: "https://does.not.exist.invalid/api/v3", token: "not-a-jwt", fileTransfer: transfer }),
-      FakeClient.fromCredentials({ url: "", username: "ridcully", password: "wrong", fileTransfer: transfer }),
+      await FakeClient.fromCredentials({ url: "", username: "ridcully", password: "wrong", fileTransfer: transfer }),
       FakeClient.withoutLogin({ url: "::not a url::", fileTransfer: transfer }),
       new FakeClient({ fileTransfer: transfer }),
     ];

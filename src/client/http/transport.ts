@@ -1,0 +1,139 @@
+/**
+ * One HTTP request to SciCat, with a hard timeout and errors that carry no
+ * secrets. Axios errors are never passed on: they hold the request config,
+ * and with it the `Authorization` header.
+ */
+import axios, { type AxiosInstance } from "axios";
+import { ScicatCommError } from "../../errors";
+import { logger } from "../../logging";
+import { parseBody, serverMessages } from "./server-errors";
+
+/** What SciCat answered: status and parsed body (JSON, raw text, or `null` if empty). */
+export interface RawResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: unknown;
+}
+
+/** One request. */
+export interface RequestSpec {
+  readonly method: "GET" | "POST";
+  /** Full URL without query. */
+  readonly url: string;
+  /** For messages and logs: the ScicatClient operation, e.g. `"getDatasetModel"`. */
+  readonly operation: string;
+  readonly body?: unknown;
+  readonly params?: Readonly<Record<string, string>>;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token?: string | null;
+  readonly timeoutMs: number;
+  /** Removes secrets from text that comes from outside (server messages, network errors). */
+  readonly scrub: (text: string) => string;
+}
+
+/** Default request timeout, as in Scitacean. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** A new axios instance for talking to SciCat; it holds no credentials. */
+export function createHttp(): AxiosInstance {
+  return axios.create({ headers: { Accept: "application/json" } });
+}
+
+/** `url` without user name and password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function withQuery(url: string, params: Readonly<Record<string, string>> | undefined): string {
+  if (params === undefined || Object.keys(params).length === 0) return url;
+  return `${url}?${new URLSearchParams(params).toString()}`;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/**
+ * Sends a request and returns SciCat's answer whatever its status. Throws a
+ * {@link ScicatCommError} only when there is no answer (timeout, network).
+ */
+export async function send(http: AxiosInstance, spec: RequestSpec): Promise<RawResponse> {
+  const shownUrl = redactUrl(spec.url);
+  logger.info(`Calling SciCat API at ${spec.method} ${shownUrl} for operation '${spec.operation}'`);
+  const headers: Record<string, string> = {};
+  if (spec.token) headers["Authorization"] = `Bearer ${spec.token}`;
+  if (spec.body !== undefined) headers["Content-Type"] = "application/json";
+
+  // Our own timer rather than axios' `timeout`, which only limits idle time on the socket.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, spec.timeoutMs);
+  try {
+    const response = await http.request<string>({
+      method: spec.method,
+      url: withQuery(spec.url, spec.params),
+      headers,
+      data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      responseType: "text",
+      // Parsed here, so that empty bodies, bare JSON strings and HTML pages are all handled alike.
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      signal: controller.signal,
+    });
+    const text = typeof response.data === "string" ? response.data : "";
+    return { status: response.status, statusText: response.statusText ?? "", body: parseBody(text) };
+  } catch (error) {
+    const what = timedOut
+      ? `SciCat did not answer within ${seconds(spec.timeoutMs)} (timeout). Check the URL and the network, or allow more time with timeoutMs.`
+      : `could not reach SciCat: ${spec.scrub(describeNetworkError(error))}`;
+    throw new ScicatCommError(`Error in operation '${spec.operation}' (${spec.method} ${shownUrl}): ${what}`, {
+      operation: spec.operation,
+      url: shownUrl,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The message of a network error, without the request it belonged to. */
+function describeNetworkError(error: unknown): string {
+  if (axios.isAxiosError(error)) {
+    const code = error.code ? ` (${error.code})` : "";
+    return `${error.message}${code}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether the response is a success (2xx). */
+export const isSuccess = (response: RawResponse): boolean => response.status >= 200 && response.status < 300;
+
+/** SciCat's explanation of a failed response, as one line. */
+export function describeFailure(response: RawResponse, scrub: (text: string) => string): string {
+  const messages = serverMessages(response.body);
+  return scrub(messages.length > 0 ? messages.join("; ") : "(no message)");
+}
+
+/** The {@link ScicatCommError} for a non-2xx response; `hint` says what the user can do about it. */
+export function httpError(spec: RequestSpec, response: RawResponse, hint?: string): ScicatCommError {
+  const shownUrl = redactUrl(spec.url);
+  const serverMessage = describeFailure(response, spec.scrub);
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const message = `Error in operation '${spec.operation}' (${spec.method} ${shownUrl}): ${status}: ${serverMessage}`;
+  return new ScicatCommError(hint ? `${message}\n${hint}` : message, {
+    status: response.status,
+    operation: spec.operation,
+    url: shownUrl,
+    serverMessage,
+  });
+}
