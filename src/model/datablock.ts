@@ -57,7 +57,8 @@ export class OrigDatablock {
 
   /** A block as SciCat returned it; its files are remote-only. */
   static fromDownloadModel(model: DownloadOrigDatablock): OrigDatablock {
-    const checksumAlgorithm = model.chkAlg ?? null;
+    // SciCat may store an empty `chkAlg`; it means "no algorithm", not an algorithm called "".
+    const checksumAlgorithm = model.chkAlg || null;
     return new OrigDatablock({
       checksumAlgorithm,
       files: (model.dataFileList ?? []).map((f) => File.fromDownloadModel(f, { checksumAlgorithm })),

@@ -136,7 +136,7 @@ export class Dataset {
     const values = init as unknown as Record<string, unknown>;
     for (const field of DATASET_FIELDS) {
       if (field.readOnly) this[VALUES][field.name] = null;
-      else if (field.name === "creationTime" && !("creationTime" in values)) this[VALUES][field.name] = new Date();
+      else if (field.name === "creationTime" && values["creationTime"] === undefined) this[VALUES][field.name] = new Date();
       else this[VALUES][field.name] = toStored(field.type, values[field.name], field.name);
     }
     if (this[VALUES]["type"] === null) {
@@ -326,7 +326,8 @@ export class Dataset {
   }
 
   #datablockFor(selector: number | string | undefined): OrigDatablock {
-    if (selector === undefined || selector === -1) {
+    // As in Scitacean, 0 and -1 both make the first block when there is none yet.
+    if (selector === undefined || selector === -1 || (selector === 0 && this.#datablocks.length === 0)) {
       const last = this.#datablocks[this.#datablocks.length - 1];
       return last ?? this.addOrigDatablock({ checksumAlgorithm: this.#checksumAlgorithm });
     }

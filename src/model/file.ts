@@ -115,18 +115,20 @@ export class File {
     model: DownloadDataFile,
     options: { checksumAlgorithm?: string | null; localPath?: string | null } = {},
   ): File {
+    const checksumAlgorithm = options.checksumAlgorithm ?? null;
     const file = File.fromRemote({
       remotePath: model.path ?? "",
       size: model.size ?? 0,
       creationTime: model.time ?? new Date(0),
-      checksum: model.chk ?? null,
-      checksumAlgorithm: options.checksumAlgorithm ?? null,
+      // fromRemote refuses a checksum without algorithm; it is kept below instead.
+      checksum: checksumAlgorithm === null ? null : (model.chk ?? null),
+      checksumAlgorithm,
       remoteUid: model.uid ?? null,
       remoteGid: model.gid ?? null,
       remotePerm: model.perm ?? null,
     });
     // A checksum without algorithm can come from SciCat; keep it rather than fail.
-    if (model.chk && !options.checksumAlgorithm) file.#s.remoteChecksum = model.chk;
+    if (model.chk && checksumAlgorithm === null) file.#s.remoteChecksum = model.chk;
     return options.localPath ? file.#with({ localPath: options.localPath, cache: {} }) : file;
   }
 
@@ -198,10 +200,27 @@ export class File {
     return this.#localChecksum(checksumAlgorithm);
   }
 
-  async #localChecksum(algorithm: string): Promise<string> {
+  /** What the cached checksum depends on: algorithm, path, modification time and size of the local file. */
+  #cacheKey(algorithm: string): string {
     const localPath = this.#s.localPath as string;
     const { mtimeMs, size } = statSync(localPath);
-    const key = `${algorithm}\0${path.resolve(localPath)}\0${mtimeMs}\0${size}`;
+    return `${algorithm}\0${path.resolve(localPath)}\0${mtimeMs}\0${size}`;
+  }
+
+  /** The cached checksum if it is still that of the local file with this file's algorithm, else `null`. */
+  #currentCachedChecksum(): string | null {
+    const { localPath, checksumAlgorithm, cache } = this.#s;
+    if (localPath === null || checksumAlgorithm === null || cache.value === undefined) return null;
+    try {
+      return cache.key === this.#cacheKey(checksumAlgorithm) ? cache.value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async #localChecksum(algorithm: string): Promise<string> {
+    const localPath = this.#s.localPath as string;
+    const key = this.#cacheKey(algorithm);
     const cache = this.#s.cache;
     if (cache.key === key && cache.value !== undefined) return cache.value;
     const value = await checksumOfFile(localPath, { algorithm });
@@ -267,7 +286,8 @@ export class File {
       remoteChecksum?: string | null;
     } & RemoteFileOptions = {},
   ): File {
-    const cached = this.#s.cache.value;
+    // Only a checksum that is still current (same content, same algorithm) can stand for the remote copy.
+    const cached = this.#currentCachedChecksum();
     return this.#with({
       remotePath: options.remotePath !== undefined ? new RemotePath(options.remotePath) : this.#s.remotePath,
       remoteUid: options.remoteUid ?? this.#s.remoteUid,

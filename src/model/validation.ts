@@ -4,8 +4,47 @@
  * Each rule reports a {@link ValidationIssue} naming the field.
  */
 import type { ValidationIssue } from "../errors";
+import { PID } from "../values/pid";
 import { RemotePath } from "../values/remote-path";
-import type { DatasetType, FieldSpec } from "./field-spec";
+import { DATASET_TYPES, type DatasetType, type FieldSpec, type FieldTypeName } from "./field-spec";
+import { Lifecycle, Relationship, Technique } from "./user-models";
+
+const arrayOf = (value: unknown, check: (v: unknown) => boolean): boolean => Array.isArray(value) && value.every(check);
+
+/**
+ * True if `value` has the stored form of `type`. Values set through the
+ * fields always do; values read tolerantly from SciCat may not.
+ */
+function hasStoredType(type: FieldTypeName, value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "Date":
+      return value instanceof Date;
+    case "string[]":
+      return arrayOf(value, (v) => typeof v === "string");
+    case "PID":
+      return value instanceof PID;
+    case "PID[]":
+      return arrayOf(value, (v) => v instanceof PID);
+    case "RemotePath":
+      return value instanceof RemotePath;
+    case "Lifecycle":
+      return value instanceof Lifecycle;
+    case "Relationship[]":
+      return arrayOf(value, (v) => v instanceof Relationship);
+    case "Technique[]":
+      return arrayOf(value, (v) => v instanceof Technique);
+    case "Record<string, unknown>":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    case "DatasetType":
+      return DATASET_TYPES.includes(value as DatasetType);
+  }
+}
 
 // Local part and domain per RFC 5321's common subset; the domain needs a dot
 // and a letter-only top-level label, as email-validator requires.
@@ -87,7 +126,9 @@ export function datasetIssues(
       add(`is not a field of ${type} datasets. Set it to null, or make a ${other(type)} dataset.`);
       continue;
     }
-    if (EMAIL_FIELDS.has(field.name) && typeof value === "string") {
+    if (!hasStoredType(field.type, value)) {
+      add(`must be of type ${field.type}, got ${JSON.stringify(value) ?? typeof value}.`);
+    } else if (EMAIL_FIELDS.has(field.name) && typeof value === "string") {
       for (const problem of emailListProblems(value)) add(problem);
     } else if (field.name === "orcidOfOwner" && typeof value === "string") {
       const problem = orcidProblem(value);

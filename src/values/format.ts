@@ -1,6 +1,7 @@
 /**
  * Text formatting shared by the text and HTML representations.
  */
+import { PID } from "./pid";
 
 const UNITS: ReadonlyArray<readonly [number, string]> = [
   [1024 ** 4, "TiB"],
@@ -58,12 +59,15 @@ export function parseDateTime(value: Date | string, field = "date"): Date {
 
 /**
  * Short text of a field value for tables and `toString()`: dates in UTC,
- * paths and ids in their constructor form, arrays in brackets.
+ * a PID as `prefix/id`, paths (and ids inside arrays) in their constructor
+ * form, arrays in brackets.
  */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (value instanceof Date) return formatDateTime(value);
   if (typeof value === "string") return value;
+  // A PID reads as `prefix/id` on its own (as Scitacean's str(PID)); inside lists it keeps the constructor form.
+  if (value instanceof PID) return value.toString();
   return formatNested(value);
 }
 

@@ -106,9 +106,11 @@ export class RemotePath {
    * segment after {@link RemotePath.resolve}; `/source1/x` is *not* inside `/source`.
    */
   isRelativeTo(other: Segment): boolean {
-    const base = new RemotePath(other).resolve().posix.replace(/\/+$/, "");
+    const base = new RemotePath(other).resolve().posix;
     const self = this.resolve().posix;
-    if (base === "") return !this.isAbsolute();
+    // The root contains every absolute path; `.` every relative path that does not climb out of it.
+    if (base === "/") return this.isAbsolute();
+    if (base === ".") return !this.isAbsolute() && self !== ".." && !self.startsWith("../");
     return self === base || self.startsWith(`${base}/`);
   }
 
