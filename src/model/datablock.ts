@@ -1,4 +1,5 @@
-import { checkChecksumAlgorithm } from "../values/filesystem";
+import { logger } from "../logging";
+import { checkChecksumAlgorithm, nodeHashName } from "../values/filesystem";
 import { parseDateTime } from "../values/format";
 import { File } from "./file";
 import type { DownloadOrigDatablock, UploadOrigDatablock } from "./wire";
@@ -58,7 +59,15 @@ export class OrigDatablock {
   /** A block as SciCat returned it; its files are remote-only. */
   static fromDownloadModel(model: DownloadOrigDatablock): OrigDatablock {
     // SciCat may store an empty `chkAlg`; it means "no algorithm", not an algorithm called "".
-    const checksumAlgorithm = model.chkAlg || null;
+    let checksumAlgorithm = model.chkAlg || null;
+    if (checksumAlgorithm !== null && nodeHashName(checksumAlgorithm) === null) {
+      // Reading stays tolerant: the files load, but their checksums cannot be checked here.
+      logger.warn(
+        `Datablock ${model._id ?? model.id ?? ""} uses checksum algorithm '${checksumAlgorithm}', which this ` +
+          "machine cannot compute; its files' checksums will not be checked.",
+      );
+      checksumAlgorithm = null;
+    }
     return new OrigDatablock({
       checksumAlgorithm,
       files: (model.dataFileList ?? []).map((f) => File.fromDownloadModel(f, { checksumAlgorithm })),

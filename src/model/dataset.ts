@@ -119,9 +119,10 @@ export class Dataset {
     if (init === null || typeof init !== "object") {
       throw new TypeError("new Dataset() needs an object of fields, at least { type: 'raw' } or { type: 'derived' }.");
     }
-    const unknown = Object.keys(init).filter(
-      (k) => k !== "meta" && k !== "checksumAlgorithm" && !DATASET_FIELDS.some((f) => f.name === k && !f.readOnly),
-    );
+    const unknown = Object.entries(init)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k)
+      .filter((k) => k !== "meta" && k !== "checksumAlgorithm" && !DATASET_FIELDS.some((f) => f.name === k && !f.readOnly));
     if (unknown.length > 0) {
       const hints = unknown.map((k) => {
         try {

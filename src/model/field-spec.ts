@@ -1,5 +1,6 @@
 import type { PID } from "../values/pid";
 import type { RemotePath } from "../values/remote-path";
+import type { Thumbnail } from "../values/thumbnail";
 import type { Lifecycle, Relationship, Technique } from "./user-models";
 
 /** The two kinds of dataset in SciCat API v3. */
@@ -32,12 +33,16 @@ export interface FieldValueTypes {
  * What a field accepts on input (constructor, `set`, `replace`): the stored
  * type, plus the plain forms a notebook user naturally writes.
  */
-export interface FieldInputTypes extends Omit<FieldValueTypes, "Date" | "PID" | "PID[]" | "RemotePath" | "Relationship[]"> {
+export interface FieldInputTypes
+  extends Omit<FieldValueTypes, "Date" | "PID" | "PID[]" | "RemotePath" | "Relationship[]" | "Technique[]"> {
   Date: Date | string;
   PID: PID | string;
   "PID[]": Array<PID | string>;
   RemotePath: RemotePath | string;
   "Relationship[]": Array<Relationship | { pid: PID | string; relationship: string }>;
+  "Technique[]": Array<Technique | { name: string; pid: string }>;
+  /** A Thumbnail, or its data URL (`data:image/png;base64,…`). */
+  Thumbnail: Thumbnail | string;
 }
 
 /** The name of a field type. */

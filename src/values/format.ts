@@ -29,6 +29,16 @@ export function formatDateTime(date: Date): string {
   );
 }
 
+// date, then optional time (HH:MM, :SS, .fraction) and optional offset (Z, +HH:MM, +HHMM, +HH).
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** `Z`, `+02:00`, `+0200` or `+02` as the `±HH:MM` form `Date` reads; none means UTC. */
+function normaliseOffset(offset: string | undefined): string {
+  if (offset === undefined || offset.toUpperCase() === "Z") return "Z";
+  const digits = offset.slice(1).replace(":", "");
+  return `${offset[0]}${digits.slice(0, 2)}:${digits.slice(2) || "00"}`;
+}
+
 /**
  * Parses a date-time the way a scientist writes it: a `Date`, `"now"`, or an
  * ISO 8601 / RFC 3339 string. Strings without an offset are taken as UTC so
@@ -44,11 +54,12 @@ export function parseDateTime(value: Date | string, field = "date"): Date {
   }
   if (value.trim().toLowerCase() === "now") return new Date();
   const text = value.trim();
-  // Date-only and offset-less date-times are read as UTC (the JS default would be local time).
-  const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text)
-    ? text.replace(" ", "T") + (text.length === 10 ? "T00:00:00Z" : "Z")
-    : text.replace(/^(\d{4}-\d{2}-\d{2}) /, "$1T");
-  const parsed = new Date(iso);
+  // Only ISO 8601 / RFC 3339 forms are accepted: other formats would go to the JS engine's
+  // fallback parser, whose result depends on the machine's time zone.
+  const match = ISO_DATE_TIME.exec(text);
+  const parsed = match
+    ? new Date(`${match[1]}T${match[2] ?? "00:00"}${match[3] ?? ""}${match[4] ?? ""}${normaliseOffset(match[5])}`)
+    : new Date(Number.NaN);
   if (Number.isNaN(parsed.getTime())) {
     throw new RangeError(
       `${field}: cannot read '${value}' as a date-time. Use ISO 8601, e.g. '2024-05-29T08:17:09Z', or a Date.`,

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { OrigDatablock } from "../../src/model/datablock";
 import { File } from "../../src/model/file";
+import { setLogHandler } from "../../src/logging";
 import { hexDigest, useTempDir } from "./helpers";
 
 const tmp = useTempDir("datablock");
@@ -123,5 +124,24 @@ describe("OrigDatablock", () => {
       dataFileList: [{ path: "x.dat", size: 4, time: "2022-01-01T00:00:00.000Z" }],
       size: 4,
     });
+  });
+});
+
+describe("OrigDatablock.fromDownloadModel with an algorithm this machine lacks", () => {
+  it("loads the files, drops the algorithm and warns", () => {
+    const messages: string[] = [];
+    const previous = setLogHandler((_level, message) => messages.push(message));
+    try {
+      const block = OrigDatablock.fromDownloadModel({
+        _id: "block-1",
+        chkAlg: "md5sum-v9",
+        dataFileList: [{ path: "a.dat", size: 3, time: "2024-01-01T00:00:00Z", chk: "abc" }],
+      });
+      expect(block.checksumAlgorithm).toBeNull();
+      expect(block.files.map((f) => f.remotePath.posix)).toEqual(["a.dat"]);
+      expect(messages.join("\n")).toMatch(/block-1.*md5sum-v9/);
+    } finally {
+      setLogHandler(previous);
+    }
   });
 });

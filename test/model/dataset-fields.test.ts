@@ -239,6 +239,16 @@ describe("construction", () => {
     expect(() => new Dataset({ type: "raw", creationTime: "yesterday-ish" })).toThrow(/creationTime/);
   });
 
+  it("ignores read-only fields given as undefined (e.g. from spread options)", () => {
+    const dset = new Dataset({ type: "raw", pid: undefined } as never);
+    expect(dset.pid).toBeNull();
+  });
+
+  it("takes techniques as plain objects", () => {
+    const dset = new Dataset({ type: "raw", techniques: [{ name: "SANS", pid: "tech/1" }] });
+    expect(dset.techniques?.[0]?.name).toBe("SANS");
+  });
+
   it("rejects read-only fields", () => {
     expect(() => new Dataset({ type: "raw", pid: "a/b" } as never)).toThrow(/pid.*read-only/);
   });

@@ -119,3 +119,21 @@ describe("formatValue", () => {
     expect(formatValue({ a: 1, b: "x" })).toBe('{"a":1,"b":"x"}');
   });
 });
+
+describe("parseDateTime accepts only time-zone independent forms", () => {
+  it.each([
+    ["2024-05-29T10:00:00+0200", "2024-05-29T08:00:00.000Z"],
+    ["2024-05-29T10:00:00+02", "2024-05-29T08:00:00.000Z"],
+    ["2024-05-29 10:00:00.5-01:30", "2024-05-29T11:30:00.500Z"],
+    ["2024-05-29t10:00z", "2024-05-29T10:00:00.000Z"],
+  ])("reads %s", (text, iso) => {
+    expect(parseDateTime(text, "endTime").toISOString()).toBe(iso);
+  });
+
+  it.each(["May 29 2024 10:00", "29/05/2024", "2024-05-29T10", "Wed, 29 May 2024 10:00:00 GMT"])(
+    "rejects %s with a message naming the field",
+    (text) => {
+      expect(() => parseDateTime(text, "endTime")).toThrow(/endTime: cannot read .* ISO 8601/);
+    },
+  );
+});
