@@ -48,10 +48,13 @@ notebooks() {
     failed=$((failed + 1))
   fi
 }
-notebooks # every notebooks/*.ipynb in its own kernel (tslab)
-if [[ -f notebooks/smoke.ipynb ]]; then
-  notebooks notebooks/smoke.ipynb --kernel tslab-stock # the util.inspect.custom path
-fi
+notebooks # every tutorial, notebooks/*.ipynb, in its own kernel (tslab)
+# The display layer under both kernels. The fixture imports ../../../dist/display, relative to the
+# kernel's cwd, which the runner sets to the notebook's folder.
+notebooks test/notebooks/fixtures/smoke.ipynb
+notebooks --kernel tslab-stock test/notebooks/fixtures/smoke.ipynb # the util.inspect.custom path
+# A real tutorial under the stock kernel: its tables must arrive as display_data (see checks.py).
+notebooks --kernel tslab-stock notebooks/uploading.ipynb
 # The runner must report a cell error (tslab sends only status "error") as a failure.
 notebooks --expect-fail test/notebooks/fixtures/failing_throw.ipynb test/notebooks/fixtures/failing_type_error.ipynb
 # Our package.json resolves under tslab's TypeScript 5.0 through a notebooks/node_modules link ...

@@ -12,7 +12,11 @@ Cells are addressed by their nbformat cell ``id`` (set it in the .ipynb, it is s
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Callable
 
 Check = Callable[[dict, str], None]
@@ -135,3 +139,282 @@ def _package_resolution(nb: dict, kernel: str) -> None:
     assert len(resolved) == 2, resolved
     assert resolved[0].endswith("/dist/index.js"), resolved
     assert resolved[1].endswith("/dist/testing/index.js"), resolved
+
+
+# --- tutorial notebooks (notebooks/*.ipynb) ------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+THAUM_PID = "20.500.12269/72fe3ff6-105b-4c7f-b9d0-073b67c90ec3"
+
+
+class _Rows(HTMLParser):
+    """Collects the rows of every table in an HTML fragment as ``(tr attributes, [cell texts])``,
+    ignoring the text of <style> and <svg> (the lock icon), so that checks see what a reader sees."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[dict, list[str]]] = []
+        self._skip = 0
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("style", "svg"):
+            self._skip += 1
+        elif tag == "tr":
+            self.rows.append((dict(attrs), []))
+            self._cell = None
+        elif tag in ("td", "th") and self.rows:
+            self._cell = []
+            self.rows[-1][1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "svg"):
+            self._skip -= 1
+        elif tag in ("td", "th"):
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip == 0 and self._cell is not None and self.rows:
+            cells = self.rows[-1][1]
+            cells[-1] += data
+
+
+def table_rows(html: str) -> list[tuple[dict, list[str]]]:
+    parser = _Rows()
+    parser.feed(html)
+    return [(attrs, [" ".join(c.split()) for c in cells]) for attrs, cells in parser.rows]
+
+
+def rich_type(kernel: str) -> str:
+    """How a cell's last value arrives: our kernel sends execute_result, stock tslab display_data."""
+    return "execute_result" if kernel == "tslab" else "display_data"
+
+
+def rich_html(nb: dict, cell_id: str, kernel: str, contains: str) -> str:
+    """The text/html of cell ``cell_id``'s rich last value, which must contain ``contains``."""
+    out = assert_rich(nb, cell_id, rich_type(kernel), "text/html", contains)
+    if kernel == "tslab":
+        assert out["data"].get("text/plain"), f"cell {cell_id!r}: no text/plain fallback: {out['data'].keys()}"
+    return out["data"]["text/html"]
+
+
+def field_row(html: str, name: str) -> tuple[dict, list[str], int]:
+    """The table row for field ``name``: (tr attributes, cell texts, index of the name cell)."""
+    for attrs, cells in table_rows(html):
+        if name in cells:
+            return attrs, cells, cells.index(name)
+    raise AssertionError(f"no table row for {name!r}")
+
+
+def field_value(html: str, name: str) -> str:
+    """Value column of a field row (columns: flag, name, type, value, ...)."""
+    _, cells, i = field_row(html, name)
+    assert len(cells) > i + 2, f"row {name!r} has no value cell: {cells}"
+    return cells[i + 2]
+
+
+def is_required(html: str, name: str) -> bool:
+    _, cells, i = field_row(html, name)
+    return i > 0 and "*" in cells[i - 1]
+
+
+def is_flagged_missing(html: str, name: str) -> bool:
+    attrs, _, _ = field_row(html, name)
+    return "missing" in attrs.get("class", "")
+
+
+def assert_row_with(html: str, *texts: str) -> list[str]:
+    """Asserts that some table row has cells equal to all ``texts``; returns its cells."""
+    rows = [cells for _, cells in table_rows(html)]
+    for cells in rows:
+        if all(t in cells for t in texts):
+            return cells
+    raise AssertionError(f"no table row with cells {texts}; rows: {rows}")
+
+
+def assert_no_stderr(nb: dict) -> None:
+    """Tutorials must run without warnings or errors on stderr."""
+    for c in nb["cells"]:
+        err = "".join(o["text"] for o in c.get("outputs", []) if o["output_type"] == "stream" and o["name"] == "stderr")
+        assert not err, f"cell {c.get('id')!r} wrote to stderr: {err!r}"
+
+
+def stdout_lines(nb: dict, cell_id: str) -> list[str]:
+    """The non-blank stdout lines of a cell, without trailing spaces."""
+    return [line.rstrip() for line in stream_text(nb, cell_id).splitlines() if line.strip()]
+
+
+def assert_lines(nb: dict, cell_id: str, expected: list[str]) -> None:
+    got = stdout_lines(nb, cell_id)
+    assert got == expected, f"cell {cell_id!r}: stdout lines {got!r}, expected {expected!r}"
+
+
+def assert_value(html: str, name: str, expected: str, cell_id: str) -> None:
+    got = field_value(html, name)
+    assert got == expected, f"cell {cell_id!r}: {name} shows {got!r}, expected {expected!r}"
+
+
+def assert_committed_clean(stem: str) -> None:
+    """The committed tutorial has no outputs and uses our kernel (outputs go to build/notebooks)."""
+    path = NOTEBOOKS / f"{stem}.ipynb"
+    if not path.exists():  # e.g. a copy run from elsewhere
+        return
+    committed = json.loads(path.read_text())
+    assert committed["metadata"]["kernelspec"]["name"] == "tslab", committed["metadata"]["kernelspec"]
+    for c in committed["cells"]:
+        assert c.get("id"), f"{path.name}: a cell has no id"
+        if c["cell_type"] == "code":
+            assert not c["outputs"] and c["execution_count"] is None, f"{path.name}: cell {c['id']!r} has outputs"
+
+
+@check("downloading")
+def _downloading(nb: dict, kernel: str) -> None:
+    assert_committed_clean("downloading")
+    assert_no_stderr(nb)
+    html = rich_html(nb, "show-dataset", kernel, "RawDataset")
+    assert_value(html, "name", "Thaum flux", "show-dataset")
+    assert_value(html, "pid", THAUM_PID, "show-dataset")
+    assert_value(html, "owner", "Ponder Stibbons", "show-dataset")
+    assert_row_with(html, "temperature", "123 [K]")  # scientific metadata, value with unit
+    assert_row_with(html, "RemotePath('flux.dat')", "20 B")
+    assert_row_with(html, "RemotePath('logs/measurement.log')", "75 B")
+    assert_lines(nb, "type", ["raw"])
+    assert_lines(nb, "name", ["Thaum flux"])
+    assert_lines(nb, "owner", ["Ponder Stibbons"])
+    assert_stdout(nb, "meta", "data_type: 'histogram'")
+    assert_stdout(nb, "meta", "temperature: { value: '123', unit: 'K' }")
+    before = stream_text(nb, "files-before")
+    assert "RemotePath('/hex/ps/thaum/flux.dat')" in before, before
+    assert "RemotePath('/hex/ps/thaum/logs/measurement.log')" in before, before
+    assert before.count("local path:         null") == 2, before
+    assert "20 bytes" in before and "75 bytes" in before, before
+    after = stream_text(nb, "files-after")
+    assert "local path:         download/flux.dat" in after, after
+    assert after.count("local path:         null") == 1, after  # the log file was not selected
+    assert_lines(nb, "read-file", ["download/flux.dat", "5 4 9 11 15 12 7 6 1"])
+    # A regex selector; the logs/ folder is kept below the target.
+    assert_stdout(nb, "select-regex", "[ null, 'download/logs/measurement.log' ]")
+
+
+@check("uploading")
+def _uploading(nb: dict, kernel: str) -> None:
+    assert_committed_clean("uploading")
+    assert_no_stderr(nb)
+    # The table is the cell's only output, under both kernels (stock tslab: display_data).
+    html = rich_html(nb, "show-dataset", kernel, "RawDataset")
+    assert_only(nb, "show-dataset", rich_type(kernel))
+    required = ["creationTime", "sourceFolder", "contactEmail", "creationLocation", "owner", "ownerGroup",
+                "principalInvestigator"]
+    for name in required:
+        assert is_required(html, name), f"{name} lacks the required mark: {field_row(html, name)}"
+        assert not is_flagged_missing(html, name), f"{name} is set but flagged missing: {field_row(html, name)}"
+    for name in ["name", "description", "accessGroups", "dataFormat", "pid"]:
+        assert not is_required(html, name), f"{name} has a required mark: {field_row(html, name)}"
+    assert_value(html, "ownerGroup", "wyrdsisters", "show-dataset")
+    assert_value(html, "accessGroups", "['witches']", "show-dataset")
+    assert_value(html, "sourceFolder", "RemotePath('/somewhere/on/remote')", "show-dataset")
+    assert_row_with(html, "data/witchcraft.dat", "10 B")
+    assert_lines(nb, "n-files", ["1"])
+    assert_lines(nb, "size", ["10"])
+    assert_lines(nb, "file-info", [
+        "remote access path: null",
+        "local path:         data/witchcraft.dat",
+        "size:               10 bytes",
+    ])
+    assert_lines(nb, "file-location", ["on local: true", "on remote: false"])
+    assert_only(nb, "upload")  # no output at all
+
+    pid_html = rich_html(nb, "pid", kernel, "PID.prefix.a0b1/")
+    assert re.search(r"PID\.prefix\.a0b1/[0-9a-f-]{36}<", pid_html), pid_html
+    if kernel == "tslab":
+        assert_rich(nb, "pid", "execute_result", "text/plain", "PID(prefix='PID.prefix.a0b1', pid='")
+        remote = "RemotePath('/somewhere/on/remote/witchcraft.dat')"
+        assert_rich(nb, "remote-path", "execute_result", "text/plain", remote)
+        assert_rich(nb, "source-folder", "execute_result", "text/plain", "RemotePath('/somewhere/on/remote')")
+    rich_html(nb, "remote-path", kernel, "/somewhere/on/remote/witchcraft.dat<")
+    rich_html(nb, "source-folder", kernel, "/somewhere/on/remote<")
+
+    attachment = rich_html(nb, "attach", kernel, "Scitacean logo")
+    assert "data:image/png;base64," in attachment, "attachment without its image"
+    assert_value(attachment, "ownerGroup", "wyrdsisters", "attach")
+    assert field_value(attachment, "createdBy") in ("null", "None", ""), field_row(attachment, "createdBy")
+
+    refused = stream_text(nb, "upload-refused")
+    assert "/somewhere/on/remote/witchcraft.dat" in refused and "overwrit" in refused, refused
+    rich_html(nb, "set-folder", kernel, "/somewhere/on/remote/with-logo<")
+    progress = stdout_lines(nb, "upload-with-logo")
+    assert progress[0].startswith("validating:") and progress[-1] == "done: 1/1 files, 10/10 bytes", progress
+
+    downloaded = rich_html(nb, "download-attachment", kernel, "Scitacean logo")
+    assert "data:image/png;base64," in downloaded, "downloaded attachment without its image"
+    assert_value(downloaded, "createdBy", "fake", "download-attachment")
+    assert_value(downloaded, "updatedBy", "fake", "download-attachment")
+    dataset_id = field_value(downloaded, "datasetId")
+    assert re.fullmatch(r"PID\.prefix\.a0b1/[0-9a-f-]{36}", dataset_id), field_row(downloaded, "datasetId")
+    assert re.fullmatch(r"[0-9a-f-]{36}", field_value(downloaded, "id")), field_row(downloaded, "id")
+
+
+@check("testing")
+def _testing(nb: dict, kernel: str) -> None:
+    assert_committed_clean("testing")
+    assert_no_stderr(nb)
+    assert_stdout(nb, "upload", "Dataset(type=raw")
+    assert_stdout(nb, "upload", "pid=PID.prefix.a0b1/")
+    keys = stream_text(nb, "dataset-keys")
+    assert re.fullmatch(r"\[ 'PID\.prefix\.a0b1/[0-9a-f-]{36}' \]\n", keys), f"cell 'dataset-keys': {keys!r}"
+    record = ["datasetName: 'Important data'", "sourceFolder: '/upload/abcd'", "createdBy: 'fake'", "numberOfFiles: 1"]
+    for text in record:
+        assert_stdout(nb, "dataset-record", text)
+    blocks = json.loads(stream_text(nb, "datablocks"))
+    assert len(blocks) == 1 and blocks[0]["chkAlg"] == "blake2b", blocks
+    assert [f["path"] for f in blocks[0]["dataFileList"]] == ["spellbook.txt"], blocks
+    assert blocks[0]["datasetId"].startswith("PID.prefix.a0b1/"), blocks
+    html = rich_html(nb, "download", kernel, "RawDataset")
+    assert_value(html, "name", "Important data", "download")
+    assert_value(html, "createdBy", "fake", "download")
+    assert_row_with(html, "RemotePath('spellbook.txt')", "28 B")
+    assert_lines(nb, "transfer-files", ['/upload/abcd/spellbook.txt -> "fireball power=1000 mana=123"'])
+    assert_lines(nb, "download-files", ["test-data/download/spellbook.txt", "fireball power=1000 mana=123"])
+    assert_stdout(nb, "seed", "'PID.test/run-42'")
+    assert_stdout(nb, "seed", "'/data/run-42/counts.txt'")
+    assert_lines(nb, "run-code-under-test", ["29"])
+    assert_lines(nb, "failing-client", ["ScicatCommError: SciCat is down for maintenance"])
+    assert_lines(nb, "reverted", [
+        "files on the server: []",
+        "reverted files:      [ '/upload/abcd/spellbook.txt' ]",
+        "datasets in SciCat:  0",
+    ])
+
+
+@check("derived-datasets")
+def _derived(nb: dict, kernel: str) -> None:
+    assert_committed_clean("derived-datasets")
+    assert_no_stderr(nb)
+    assert_lines(nb, "get-raw", [f"Thaum flux - {THAUM_PID}"])
+    html = rich_html(nb, "derive", kernel, "DerivedDataset")
+    assert THAUM_PID.split("/")[1] in field_value(html, "inputDatasets"), field_value(html, "inputDatasets")
+    assert is_required(html, "inputDatasets")
+    for name in ["ownerGroup", "sourceFolder", "usedSoftware"]:  # required, not kept by derive
+        assert is_required(html, name) and is_flagged_missing(html, name), field_row(html, name)
+    for name, value in [("contactEmail", "p.stibbons@uu.am"), ("investigator", "p.stibbons@uu.am"),
+                        ("owner", "Ponder Stibbons")]:  # kept by derive
+        assert field_value(html, name) == value and not is_flagged_missing(html, name), field_row(html, name)
+    problems = stream_text(nb, "validate-before")
+    assert "3 problems" in problems, problems
+    for name in ["ownerGroup", "sourceFolder", "usedSoftware"]:
+        assert f"  {name}: " in problems, problems
+    assert_lines(nb, "derive-keep", ["ownerGroup:   uu", "accessGroups: [ 'faculty' ]"])
+    assert_lines(nb, "analysis", ["4 3 8 10 14 11 6 5 0"])
+    filled = rich_html(nb, "fill", kernel, "DerivedDataset")
+    flagged = [cells for attrs, cells in table_rows(filled) if "missing" in attrs.get("class", "")]
+    assert not flagged, f"fields still flagged after filling in: {flagged}"
+    assert_row_with(filled, "analysis/flux-corrected.dat", "20 B")
+    assert_lines(nb, "validate-after", ["valid, problems: 0"])
+    rich_html(nb, "upload", kernel, "PID.prefix.a0b1/")
+    fetched = rich_html(nb, "fetch", kernel, "DerivedDataset")
+    assert THAUM_PID.split("/")[1] in field_value(fetched, "inputDatasets"), field_value(fetched, "inputDatasets")
+    assert re.fullmatch(r"PID\.prefix\.a0b1/[0-9a-f-]{36}", field_value(fetched, "pid")), field_row(fetched, "pid")
+    assert "thaum-tools" in field_value(fetched, "usedSoftware"), field_value(fetched, "usedSoftware")
+    assert_value(fetched, "investigator", "Ponder Stibbons", "fetch")
+    assert_row_with(fetched, "RemotePath('flux-corrected.dat')", "20 B")
+    assert_lines(nb, "follow-input", [f"{THAUM_PID} - Thaum flux"])
