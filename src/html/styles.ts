@@ -44,7 +44,11 @@ const TABLE_CSS = `
 .cean-repr table.cean-table tbody tr { background: transparent; }
 .cean-repr .cean-table tbody tr:nth-child(even) { background: var(--cean-background-row-alt); }
 .cean-repr .cean-table tbody tr:hover { background: var(--cean-background-row-hover); }
-.cean-repr .cean-table td:hover { white-space: normal; overflow-wrap: anywhere; }
+/* Values, names and paths wrap so that a long pid or path is always readable in a narrow output
+   area; only the long descriptions are cut to one line and open up on hover. */
+.cean-repr .cean-table td:not(.cean-field-description), .cean-repr .cean-table td:hover {
+  white-space: normal; overflow-wrap: anywhere;
+}
 .cean-repr col.cean-col-flag { width: 2.6em; }
 .cean-repr col.cean-col-name { width: 20%; }
 .cean-repr col.cean-col-type { width: 14%; }

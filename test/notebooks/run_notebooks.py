@@ -3,7 +3,7 @@
 Run with the project's venv (``scripts/setup.sh`` creates it)::
 
     .venv/bin/python test/notebooks/run_notebooks.py                 # every notebooks/*.ipynb
-    .venv/bin/python test/notebooks/run_notebooks.py notebooks/smoke.ipynb --kernel tslab-stock
+    .venv/bin/python test/notebooks/run_notebooks.py notebooks/uploading.ipynb --kernel tslab-stock
     .venv/bin/python test/notebooks/run_notebooks.py --expect-fail test/notebooks/fixtures/failing_throw.ipynb
     .venv/bin/python test/notebooks/run_notebooks.py --fake-package test/notebooks/fixtures/package_resolution.ipynb
 
