@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { setLogHandler, type LogHandler, type LogLevel } from "../../src/logging";
 import { Dataset } from "../../src/model/dataset";
+import { guideDatasetInit } from "../fixtures/guide";
 
 /** A fresh temporary folder; remove it with {@link removeTempDir}. */
 export function makeTempDir(label = "scitacean-client-"): string {
@@ -70,17 +71,7 @@ export function recordLogs(): { records: LogRecord[]; text: () => string; restor
 /** A valid raw dataset (no files) in the spirit of the uploading guide. */
 export function rawDataset(overrides: Record<string, unknown> = {}): Dataset {
   return new Dataset({
-    type: "raw",
-    name: "Spellpower of the Three Witches",
-    description: "The spellpower of the maiden, mother, and crone.",
-    ownerGroup: "wyrdsisters",
-    accessGroups: ["witches"],
-    owner: "Nanny Ogg",
-    principalInvestigator: "Esme Weatherwax",
-    contactEmail: "nogg@wyrd.lancre",
-    creationLocation: "lancre/whichhut",
-    dataFormat: "space-separated",
-    sourceFolder: "/somewhere/on/remote",
+    ...guideDatasetInit(),
     creationTime: "2024-05-29T08:17:09Z",
     meta: { temperature: { value: 123, unit: "K" }, mood: "grumpy" },
     ...overrides,

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Dataset } from "../../src/model/dataset";
+import { guideDatasetInit } from "../fixtures/guide";
 
 export interface Element {
   readonly tag: string;
@@ -169,19 +170,7 @@ export function enterGuideFolder(): () => void {
 
 /** The uploading guide's dataset (cell [3]) with its file added as in cell [4]. Needs {@link enterGuideFolder}. */
 export function guideDataset(): Dataset {
-  const dset = new Dataset({
-    name: "Spellpower of the Three Witches",
-    description: "The spellpower of the maiden, mother, and crone.",
-    type: "raw",
-    ownerGroup: "wyrdsisters",
-    accessGroups: ["witches"],
-    owner: "Nanny Ogg",
-    principalInvestigator: "Esme Weatherwax",
-    contactEmail: "nogg@wyrd.lancre",
-    creationLocation: "lancre/whichhut",
-    dataFormat: "space-separated",
-    sourceFolder: "/somewhere/on/remote",
-  });
+  const dset = new Dataset(guideDatasetInit());
   dset.addLocalFiles("data/witchcraft.dat", { basePath: "data" });
   return dset;
 }

@@ -19,6 +19,7 @@ import { FakeFileTransfer } from "../../src/testing/fake-file-transfer";
 import { FakeScicatClient } from "../../src/testing/fake-scicat-client";
 import { ScicatServer } from "../../src/testing/scicat-server";
 import { captureLogs, datablockUploadModel, PNG_1X1, rawUploadModel, type CapturedLogs } from "./helpers";
+import { guideDatasetInit } from "../fixtures/guide";
 
 // The 24.05 sample model has no sampleName, which v5 requires; this server behaves like 4.x there.
 const server = new ScicatServer({ requireSampleName: false });
@@ -124,19 +125,7 @@ describe("Client with HttpScicatClient, end to end", () => {
     const client = new Client({ scicat, fileTransfer });
     await writeFile(path.join(workdir, "witchcraft.dat"), "7.9 13 666");
 
-    const dset = new Dataset({
-      name: "Spellpower of the Three Witches",
-      description: "The spellpower of the maiden, mother, and crone.",
-      type: "raw",
-      ownerGroup: "wyrdsisters",
-      accessGroups: ["witches"],
-      owner: "Nanny Ogg",
-      principalInvestigator: "Esme Weatherwax",
-      contactEmail: "nogg@wyrd.lancre",
-      creationLocation: "lancre/whichhut",
-      dataFormat: "space-separated",
-      sourceFolder: "/somewhere/on/remote",
-    });
+    const dset = new Dataset(guideDatasetInit());
     dset.addLocalFiles(path.join(workdir, "witchcraft.dat"), { basePath: workdir });
     dset.attachments?.push(
       new Attachment({

@@ -12,6 +12,7 @@ import { Relationship, Technique } from "../../src/model/user-models";
 import { PID } from "../../src/values/pid";
 import { RemotePath } from "../../src/values/remote-path";
 import { useTempDir } from "./helpers";
+import { guideDatasetInit } from "../fixtures/guide";
 
 const tmp = useTempDir("fields");
 
@@ -431,20 +432,7 @@ describe("dict-like access", () => {
 /** The dataset of the uploading guide, with its file in a temporary `data` folder. */
 function guideDataset(): Dataset {
   const file = tmp.write("data/witchcraft.dat", "7.9 13 666");
-  const dset = new Dataset({
-    name: "Spellpower of the Three Witches",
-    description: "The spellpower of the maiden, mother, and crone.",
-    type: "raw",
-    ownerGroup: "wyrdsisters",
-    accessGroups: ["witches"],
-    owner: "Nanny Ogg",
-    principalInvestigator: "Esme Weatherwax",
-    contactEmail: "nogg@wyrd.lancre",
-    creationLocation: "lancre/whichhut",
-    dataFormat: "space-separated",
-    sourceFolder: "/somewhere/on/remote",
-    creationTime: "2024-05-29T08:17:09Z",
-  });
+  const dset = new Dataset({ ...guideDatasetInit(), creationTime: "2024-05-29T08:17:09Z" });
   dset.addLocalFiles(file, { basePath: path.dirname(file) });
   return dset;
 }

@@ -6,6 +6,7 @@ import { setupFakeClient, THAUM_FLUX_PID } from "../../src/testing/docs";
 import { FakeClient } from "../../src/testing/fake-client";
 import { FakeFileTransfer } from "../../src/testing/fake-file-transfer";
 import { blake2b, listFiles, makeTempDir, recordLogs, removeTempDir, writeFile } from "../client/helpers";
+import { guideDatasetInit } from "../fixtures/guide";
 
 let dir: string;
 let logs: ReturnType<typeof recordLogs>;
@@ -63,19 +64,7 @@ describe("setupFakeClient", () => {
   it("runs the uploading guide", async () => {
     const client = setupFakeClient();
     const data = writeFile(dir, "data/witchcraft.dat", "7.9 13 666");
-    const dset = new Dataset({
-      type: "raw",
-      name: "Spellpower of the Three Witches",
-      description: "The spellpower of the maiden, mother, and crone.",
-      ownerGroup: "wyrdsisters",
-      accessGroups: ["witches"],
-      owner: "Nanny Ogg",
-      principalInvestigator: "Esme Weatherwax",
-      contactEmail: "nogg@wyrd.lancre",
-      creationLocation: "lancre/whichhut",
-      dataFormat: "space-separated",
-      sourceFolder: "/somewhere/on/remote",
-    });
+    const dset = new Dataset(guideDatasetInit());
     dset.addLocalFiles(data, { basePath: path.join(dir, "data") });
     expect(dset.size).toBe(10);
     expect(dset.files[0]!.remoteAccessPath(dset.sourceFolder)).toBeNull();
