@@ -1,3 +1,5 @@
+import type { RemotePath } from "./values/remote-path";
+
 /**
  * Error classes raised by scitacean-ts.
  *
@@ -98,5 +100,20 @@ export class PartialUploadError extends ScitaceanError {
   constructor(message: string, pid: string, options?: { cause?: unknown }) {
     super(message, options);
     this.pid = pid;
+  }
+}
+
+/**
+ * Files (or the folder holding them) cannot be reached with this transfer,
+ * e.g. the file server is not mounted here, a file is missing, or the SFTP
+ * server cannot be reached or refuses the login. The message says which.
+ */
+export class FileNotAccessibleError extends ScitaceanError {
+  override name = "FileNotAccessibleError";
+  /** The remote path concerned, if there is one. */
+  readonly remotePath: RemotePath | null;
+  constructor(message: string, options: { remotePath?: RemotePath | null; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.remotePath = options.remotePath ?? null;
   }
 }

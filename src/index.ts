@@ -57,6 +57,7 @@ export type {
 
 // Errors and logging
 export {
+  FileNotAccessibleError,
   FileUploadError,
   IntegrityError,
   PartialUploadError,
@@ -78,7 +79,12 @@ export type {
   UploadConnection,
   Uploader,
 } from "./transfer/types";
+export type { DownloadedFile, TransferDownloadOptions } from "./transfer/types";
 export { formatSourceFolder, sourceFolderFor } from "./transfer/source-folder";
+export { SFTPFileTransfer, type SFTPFileTransferOptions } from "./transfer/sftp";
+export { LocalFileTransfer, type LocalFileTransferOptions } from "./transfer/local";
+export { LinkFileTransfer, type LinkFileTransferOptions } from "./transfer/link";
+export { SelectFileTransfer, type SelectFileTransferOptions } from "./transfer/select";
 
 // Client
 export {

@@ -390,16 +390,23 @@ export class Client {
     try {
       for (const file of needed) await mkdir(path.dirname(file.localPath as string), { recursive: true });
       progress.phase("downloading");
-      await connection.downloadFiles(
+      // Transfers that can hash the bytes as they arrive spare reading each file again to check it.
+      const written = await connection.downloadFiles(
         { remote: needed.map((f) => sourceFolder.join(f.remotePath)), local: partial },
-        { onProgress: progress.fileProgress("downloading"), ...(signal ? { signal } : {}) },
+        {
+          onProgress: progress.fileProgress("downloading"),
+          checksumAlgorithms: needed.map((f) => (f.remoteChecksum === null ? null : f.checksumAlgorithm)),
+          ...(signal ? { signal } : {}),
+        },
       );
       progress.completeAll();
       progress.phase("verifying");
       for (const [i, file] of needed.entries()) {
         const part = partial[i] as string;
         try {
-          await file.downloaded({ localPath: part }).validateAfterDownload();
+          const checksum = written.find((w) => w.local === part)?.checksum ?? null;
+          const downloaded = file.downloaded({ localPath: part });
+          await (checksum === null ? downloaded : downloaded.withLocalChecksum(checksum)).validateAfterDownload();
         } catch (error) {
           if (!(error instanceof IntegrityError)) throw error;
           // Name the file the user asked for, not the temporary download (which is removed below).

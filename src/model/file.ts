@@ -288,7 +288,7 @@ export class File {
   ): File {
     // Only a checksum that is still current (same content, same algorithm) can stand for the remote copy.
     const cached = this.#currentCachedChecksum();
-    return this.#with({
+    const file = this.#with({
       remotePath: options.remotePath !== undefined ? new RemotePath(options.remotePath) : this.#s.remotePath,
       remoteUid: options.remoteUid ?? this.#s.remoteUid,
       remoteGid: options.remoteGid ?? this.#s.remoteGid,
@@ -297,6 +297,21 @@ export class File {
       remoteSize: options.remoteSize ?? this.size,
       remoteChecksum: options.remoteChecksum ?? cached ?? null,
     });
+    // A transfer that hashed the bytes it sent computed the local checksum too: keep it, so that
+    // the datablock does not read the file a second time.
+    return options.remoteChecksum ? file.withLocalChecksum(options.remoteChecksum) : file;
+  }
+
+  /**
+   * This file, remembering `checksum` as the checksum (with this file's
+   * algorithm) of the local file as it is now, e.g. computed by a transfer
+   * while it streamed the file. If the file changes later, the checksum is
+   * computed afresh.
+   */
+  withLocalChecksum(checksum: string): File {
+    const { localPath, checksumAlgorithm } = this.#s;
+    if (localPath === null || checksumAlgorithm === null) return this;
+    return this.#with({ cache: { key: this.#cacheKey(checksumAlgorithm), value: checksum } });
   }
 
   /** This file, now also on the local file system at `localPath`. */

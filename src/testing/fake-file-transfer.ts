@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { FileUploadError } from "../errors";
@@ -6,10 +7,13 @@ import type { File } from "../model/file";
 import { sourceFolderFor } from "../transfer/source-folder";
 import type {
   DownloadConnection,
+  DownloadedFile,
   FileTransfer,
+  TransferDownloadOptions,
   TransferOptions,
   UploadConnection,
 } from "../transfer/types";
+import { nodeHashName } from "../values/filesystem";
 import { RemotePath } from "../values/remote-path";
 
 /**
@@ -51,7 +55,8 @@ export class FakeFileTransfer implements FileTransfer {
   async connectForDownload(_dataset: Dataset): Promise<DownloadConnection> {
     const files = this.files;
     return {
-      async downloadFiles({ remote, local }, options: TransferOptions = {}) {
+      async downloadFiles({ remote, local }, options: TransferDownloadOptions = {}) {
+        const written: DownloadedFile[] = [];
         for (const [i, remotePath] of remote.entries()) {
           options.signal?.throwIfAborted();
           const content = files.get(remotePath.posix);
@@ -62,7 +67,12 @@ export class FakeFileTransfer implements FileTransfer {
           await mkdir(path.dirname(target), { recursive: true });
           await writeFile(target, content);
           options.onProgress?.({ remotePath, bytesDone: content.length, bytesTotal: content.length });
+          const algorithm = options.checksumAlgorithms?.[i] ?? null;
+          const hashName = algorithm === null ? null : nodeHashName(algorithm);
+          const checksum = hashName === null ? null : createHash(hashName).update(content).digest("hex");
+          written.push({ local: target, size: content.length, checksum });
         }
+        return written;
       },
       async close() {},
     };

@@ -9,7 +9,7 @@ import type { RemotePath } from "../values/remote-path";
 
 /** Progress of one file within a transfer. */
 export interface FileProgress {
-  /** Remote path of the file, relative to the source folder. */
+  /** Remote path of the file: relative to the source folder on upload, the full path on download. */
   readonly remotePath: RemotePath;
   readonly bytesDone: number;
   readonly bytesTotal: number;
@@ -39,10 +39,35 @@ export interface UploadConnection {
   close(): Promise<void>;
 }
 
+/** What a download wrote. */
+export interface DownloadedFile {
+  /** The local path written (as given). */
+  readonly local: string;
+  readonly size: number;
+  /** Checksum computed from the bytes as they streamed past, if one was asked for; otherwise `null`. */
+  readonly checksum: string | null;
+}
+
+/**
+ * Download options. Besides progress and cancellation, a transfer can
+ * compute checksums while the bytes stream past, which spares reading each
+ * file again to check it.
+ */
+export interface TransferDownloadOptions extends TransferOptions {
+  /** Checksum algorithm per file (same order as `remote`); `null` for none. */
+  checksumAlgorithms?: readonly (string | null)[];
+}
+
 /** An open connection for downloading files. */
 export interface DownloadConnection {
-  /** Downloads `remote[i]` to `local[i]`; parent folders of `local` already exist. */
-  downloadFiles(files: { remote: readonly RemotePath[]; local: readonly string[] }, options?: TransferOptions): Promise<void>;
+  /**
+   * Downloads `remote[i]` to `local[i]` (parent folders of `local` already
+   * exist) and says what was written. A partly written file is removed.
+   */
+  downloadFiles(
+    files: { remote: readonly RemotePath[]; local: readonly string[] },
+    options?: TransferDownloadOptions,
+  ): Promise<DownloadedFile[]>;
   /** Closes the connection. */
   close(): Promise<void>;
 }

@@ -410,11 +410,12 @@ describe("the client creates the local sub-folders itself (transfers may assume 
       const files = this.files;
       return {
         async downloadFiles({ remote, local }) {
-          for (const [i, r] of remote.entries()) {
+          return remote.map((r, i) => {
             const parent = path.dirname(local[i]!);
             if (!fs.existsSync(parent)) throw new Error(`ENOENT: parent folder '${parent}' does not exist`);
             fs.writeFileSync(local[i]!, files.get(r.posix)!);
-          }
+            return { local: local[i]!, size: files.get(r.posix)!.length, checksum: null };
+          });
         },
         async close() {},
       };
