@@ -1,9 +1,9 @@
-import { logger } from "../logging";
-import { valuesEqual } from "./conversion";
 import {
+  initValues,
   installFieldAccessors,
+  modelFromJson,
+  sameValues,
   VALUES,
-  valuesFromJson,
   valuesToJson,
   type ModelFieldSpec,
   type ModelInit,
@@ -11,7 +11,6 @@ import {
   type ReadOnlyProps,
   type WritableProps,
 } from "./table-model";
-import { toStored } from "./conversion";
 import type { DownloadAttachment, UploadAttachment } from "./wire";
 
 /** Fields of an attachment (SciCat API v3), in display order. */
@@ -51,11 +50,7 @@ export class Attachment {
   declare [VALUES]: Record<string, unknown>;
 
   constructor(init: AttachmentInit, readOnly: ReadOnlyInit<Fields> = {}) {
-    Object.defineProperty(this, VALUES, { value: {}, enumerable: false });
-    for (const field of ATTACHMENT_FIELDS) {
-      const source: Record<string, unknown> = field.readOnly ? readOnly : init;
-      this[VALUES][field.name] = toStored(field.type, source[field.name], field.name);
-    }
+    initValues(this, ATTACHMENT_FIELDS, init, readOnly);
   }
 
   /** The field table, for code that wants to walk all fields. */
@@ -65,12 +60,7 @@ export class Attachment {
 
   /** An attachment as SciCat returned it. Unreadable values are kept and logged. */
   static fromDownloadModel(model: DownloadAttachment): Attachment {
-    const problems: string[] = [];
-    const values = valuesFromJson(ATTACHMENT_FIELDS, model, problems);
-    if (problems.length > 0) logger.warn(`Attachment from SciCat has unexpected values: ${problems.join("; ")}`);
-    const attachment = Object.create(Attachment.prototype) as Attachment;
-    Object.defineProperty(attachment, VALUES, { value: values, enumerable: false });
-    return attachment;
+    return modelFromJson(Attachment.prototype, ATTACHMENT_FIELDS, model, "Attachment");
   }
 
   /** The body of `POST datasets/{pid}/attachments`. */
@@ -95,7 +85,7 @@ export class Attachment {
 
   /** Same values in every field. */
   equals(other: unknown): boolean {
-    return other instanceof Attachment && ATTACHMENT_FIELDS.every((f) => valuesEqual(this[VALUES][f.name], other[VALUES][f.name]));
+    return other instanceof Attachment && sameValues(this, other, ATTACHMENT_FIELDS);
   }
 
   toString(): string {

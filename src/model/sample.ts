@@ -1,9 +1,10 @@
-import { logger } from "../logging";
-import { toStored, valuesEqual } from "./conversion";
+import { toStored } from "./conversion";
 import {
+  initValues,
   installFieldAccessors,
+  modelFromJson,
+  sameValues,
   VALUES,
-  valuesFromJson,
   valuesToJson,
   type ModelFieldSpec,
   type ModelInit,
@@ -47,11 +48,7 @@ export class Sample {
   declare [VALUES]: Record<string, unknown>;
 
   constructor(init: SampleInit, readOnly: ReadOnlyInit<Fields> = {}) {
-    Object.defineProperty(this, VALUES, { value: {}, enumerable: false });
-    for (const field of SAMPLE_FIELDS) {
-      const source: Record<string, unknown> = field.readOnly ? readOnly : init;
-      this[VALUES][field.name] = toStored(field.type, source[field.name], field.name);
-    }
+    initValues(this, SAMPLE_FIELDS, init, readOnly);
   }
 
   static fields(): Fields {
@@ -60,12 +57,7 @@ export class Sample {
 
   /** A sample as SciCat returned it. Unreadable values are kept and logged. */
   static fromDownloadModel(model: DownloadSample): Sample {
-    const problems: string[] = [];
-    const values = valuesFromJson(SAMPLE_FIELDS, model, problems);
-    if (problems.length > 0) logger.warn(`Sample from SciCat has unexpected values: ${problems.join("; ")}`);
-    const sample = Object.create(Sample.prototype) as Sample;
-    Object.defineProperty(sample, VALUES, { value: values, enumerable: false });
-    return sample;
+    return modelFromJson(Sample.prototype, SAMPLE_FIELDS, model, "Sample");
   }
 
   /** A copy with some writable fields changed. */
@@ -88,7 +80,7 @@ export class Sample {
   }
 
   equals(other: unknown): boolean {
-    return other instanceof Sample && SAMPLE_FIELDS.every((f) => valuesEqual(this[VALUES][f.name], other[VALUES][f.name]));
+    return other instanceof Sample && sameValues(this, other, SAMPLE_FIELDS);
   }
 
   toString(): string {

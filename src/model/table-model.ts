@@ -3,7 +3,8 @@
  * mapped from the table, and the runtime accessors are installed from it, so
  * neither is written by hand per field.
  */
-import { fromJson, toJson, toStored, type AnyFieldType } from "./conversion";
+import { logger } from "../logging";
+import { fromJson, toJson, toStored, valuesEqual, type AnyFieldType } from "./conversion";
 import type { FieldValueTypes } from "./field-spec";
 import type { Thumbnail } from "../values/thumbnail";
 
@@ -131,4 +132,46 @@ export function valuesToJson(fields: readonly ModelFieldSpec[], values: Record<s
     if (value !== undefined) json[field.scicatName] = value;
   }
   return json;
+}
+
+/**
+ * Fills a new model object's values from its constructor arguments:
+ * writable fields from `init`, read-only ones from `readOnly`, each
+ * converted (and type-checked) for its field.
+ */
+export function initValues(
+  target: TableBacked,
+  fields: readonly ModelFieldSpec[],
+  init: object,
+  readOnly: object,
+): void {
+  Object.defineProperty(target, VALUES, { value: {}, enumerable: false });
+  for (const field of fields) {
+    const source = (field.readOnly ? readOnly : init) as Record<string, unknown>;
+    target[VALUES][field.name] = toStored(field.type, source[field.name], field.name);
+  }
+}
+
+/**
+ * A model object (of the class with prototype `proto`) from SciCat's JSON.
+ * Tolerant: values that do not fit are kept as they came, and one warning
+ * says which.
+ */
+export function modelFromJson<T extends TableBacked>(
+  proto: T,
+  fields: readonly ModelFieldSpec[],
+  json: Record<string, unknown>,
+  what: string,
+): T {
+  const problems: string[] = [];
+  const values = valuesFromJson(fields, json, problems);
+  if (problems.length > 0) logger.warn(`${what} from SciCat has unexpected values: ${problems.join("; ")}`);
+  const model = Object.create(proto) as T;
+  Object.defineProperty(model, VALUES, { value: values, enumerable: false });
+  return model;
+}
+
+/** True if both objects hold equal values in every field. */
+export function sameValues(a: TableBacked, b: TableBacked, fields: readonly ModelFieldSpec[]): boolean {
+  return fields.every((f) => valuesEqual(a[VALUES][f.name], b[VALUES][f.name]));
 }

@@ -26,7 +26,6 @@ import type {
   DownloadedFile,
   FileTransfer,
   TransferDownloadOptions,
-  TransferOptions,
   UploadConnection,
 } from "./types";
 import { UploadSession, type FileServer, type PathKind, type RemoteFileStat, type WrittenFile } from "./upload-session";

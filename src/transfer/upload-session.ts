@@ -5,7 +5,7 @@
  * only a small {@link FileServer} with its server's primitive operations.
  */
 import { stat } from "node:fs/promises";
-import { FileUploadError, ScitaceanError } from "../errors";
+import { FileUploadError } from "../errors";
 import { logger } from "../logging";
 import type { File } from "../model/file";
 import { RemotePath } from "../values/remote-path";
