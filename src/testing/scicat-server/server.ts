@@ -191,7 +191,8 @@ export class ScicatServer {
   readonly #requireSampleName: boolean;
   readonly #secret = randomBytes(32).toString("hex");
   readonly #routes: readonly Route[];
-  readonly #failures = new Map<string, Reply[]>();
+  /** Per route, what the next requests get: a failure, or `null` for a normal answer. */
+  readonly #failures = new Map<string, Array<Reply | null>>();
   readonly #hangs = new Map<string, number>();
   #server: Server | null = null;
   #port = 0;
@@ -272,9 +273,10 @@ export class ScicatServer {
   /**
    * Makes the next `times` requests to `route` (e.g. `"POST /datasets"`,
    * `"GET /datasets/:pid/attachments"`; see {@link routes}) fail with
-   * `status`. The body defaults to what the real backend sends for that status.
+   * `status`, after `after` requests that are answered normally (default 0).
+   * The body defaults to what the real backend sends for that status.
    */
-  failNext(route: string, status: number, options: { body?: unknown; times?: number } = {}): void {
+  failNext(route: string, status: number, options: { body?: unknown; times?: number; after?: number } = {}): void {
     const key = this.#routeKeyOf(route);
     const body =
       options.body !== undefined
@@ -285,6 +287,7 @@ export class ScicatServer {
             ? BAD_CREDENTIALS.body
             : nestError(status, STATUS_CODES[status] ?? "Error").reply.body;
     const list = this.#failures.get(key) ?? [];
+    for (let i = 0; i < (options.after ?? 0); i++) list.push(null);
     for (let i = 0; i < (options.times ?? 1); i++) list.push({ status, body });
     this.#failures.set(key, list);
   }
@@ -484,7 +487,7 @@ export class ScicatServer {
       return; // never answered; stop() drops the connection
     }
     const failure = this.#failures.get(key)?.shift();
-    if (failure !== undefined) return answer(failure);
+    if (failure) return answer(failure);
 
     try {
       answer(found.route.handle({ params: found.params, query, body: entry.body, user }));
