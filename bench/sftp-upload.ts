@@ -80,7 +80,7 @@ async function oursGet(sshd: TestSshd, folder: string, target: string): Promise<
   const dataset = { sourceFolder: new RemotePath(folder) } as unknown as Dataset;
   const connection = await transferFor(sshd).connectForDownload(dataset);
   try {
-    const [result] = await connection.downloadFilesWithChecksums(
+    const [result] = await connection.downloadFiles(
       { remote: [new RemotePath(folder, "ours.bin")], local: [target] },
       { checksumAlgorithms: ["blake2b"] },
     );

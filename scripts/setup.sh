@@ -52,6 +52,15 @@ else
     jupyterlab ipywidgets nbclient nbconvert
 fi
 
+# --- OpenSSH server for the SFTP notebook and tests ------------------------------------------
+# The sftp-and-real-servers notebook and the transfer tests start a throwaway sshd on 127.0.0.1;
+# only the binary is needed (no system service is configured or started).
+if [[ ! -x /usr/sbin/sshd ]]; then
+  log "installing openssh-server (the sshd binary for the SFTP notebook and tests)"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server
+fi
+
 # --- kernelspecs and the package link for notebooks -----------------------------------------
 node scripts/install-kernel.js --prefix .venv
 

@@ -14,3 +14,10 @@ export { FakeScicatClient, FAKE_PID_PREFIX, type FakeScicatMethod } from "./fake
 export { PidMap } from "./pid-map";
 export { setupFakeClient, THAUM_FLUX_PID } from "./docs";
 export * from "./scicat-server";
+export {
+  SSHD_BINARY,
+  sshdAvailable,
+  startSftpServer,
+  type SftpServer,
+  type SftpServerOptions,
+} from "./sftp-server";

@@ -418,3 +418,74 @@ def _derived(nb: dict, kernel: str) -> None:
     assert_value(fetched, "investigator", "Ponder Stibbons", "fetch")
     assert_row_with(fetched, "RemotePath('flux-corrected.dat')", "20 B")
     assert_lines(nb, "follow-input", [f"{THAUM_PID} - Thaum flux"])
+
+
+@check("sftp-and-real-servers")
+def _sftp_and_real_servers(nb: dict, kernel: str) -> None:
+    assert_committed_clean("sftp-and-real-servers")
+    # The only stderr is the library's log line for the failed SciCat call the notebook provokes.
+    for c in nb["cells"]:
+        if c.get("id") != "scicat-error":
+            err = stream_text(nb, c["id"], "stderr") if c["cell_type"] == "code" else ""
+            assert not err, f"cell {c.get('id')!r} wrote to stderr: {err!r}"
+    logged = stream_text(nb, "scicat-error", "stderr")
+    assert "[scitacean] ERROR: SciCat API call" in logged and "400 Bad Request" in logged, logged
+    # No token (a JWT, "eyJ...") shows up anywhere: not in messages, logs or printed objects.
+    everything = json.dumps([c.get("outputs", []) for c in nb["cells"]])
+    assert "eyJ" not in everything, "a JWT appears in the outputs"
+
+    started = stdout_lines(nb, "start-servers")
+    assert len(started) == 2 and re.fullmatch(r"SciCat API:  http://127\.0\.0\.1:\d+/api/v3", started[0]), started
+    m = re.fullmatch(r"SFTP server: SftpServer\(127\.0\.0\.1:(\d+), user '[^']+', dataRoot '(/[^']+)'\)", started[1])
+    assert m, started
+    port, data_root = m.group(1), m.group(2)
+    assert port != "22" and "scitacean-sftp-data-" in data_root, started
+    assert_only(nb, "connect")
+    assert_only(nb, "make-dataset")
+
+    progress = stdout_lines(nb, "upload")
+    phases = [line.split(":", 1)[0] for line in progress]
+    assert progress[0] == "validating: 0/1 files, 0/10 bytes", progress
+    assert progress[-1] == "done: 1/1 files, 10/10 bytes", progress
+    assert [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p] == [
+        "validating", "uploading", "hashing", "creating-dataset", "datablocks", "attachments", "done"], progress
+
+    html = rich_html(nb, "show-finalized", kernel, "RawDataset")
+    assert re.fullmatch(r"PID\.prefix\.a0b1/[0-9a-f-]{36}", field_value(html, "pid")), field_row(html, "pid")
+    folder = field_value(html, "sourceFolder").replace(" ", "")
+    m = re.fullmatch(re.escape(f"RemotePath('{data_root}/wyrdsisters/") + r"([0-9a-f-]{36})'\)", folder)
+    assert m, f"sourceFolder {folder!r} is not the template's folder below {data_root}"
+    uid = m.group(1)
+    assert_value(html, "createdBy", "nanny", "show-finalized")
+    assert_value(html, "ownerGroup", "wyrdsisters", "show-finalized")
+    assert_value(html, "name", "Spellpower of the Three Witches", "show-finalized")
+    assert_row_with(html, "RemotePath('witchcraft.dat')", "10 B")
+
+    assert_lines(nb, "list-server", [
+        f"wyrdsisters/{uid}/witchcraft.dat: 10 bytes",
+        f"remote access path: {data_root}/wyrdsisters/{uid}/witchcraft.dat",
+    ])
+    refused = stdout_lines(nb, "upload-refused")
+    assert len(refused) == 3, refused
+    assert refused[0].startswith(f"FileUploadError: Refusing to upload: this file already exists on SFTP host "
+                                 f"'127.0.0.1:{port}', and files are never overwritten: "
+                                 f"'{data_root}/wyrdsisters/{uid}/witchcraft.dat'"), refused
+    assert "Nothing was uploaded." in refused[0], refused
+    assert refused[1:] == ["datasets in SciCat before: 1 after: 1", "files on the SFTP server: 1"], refused
+
+    assert_lines(nb, "download", ["download/witchcraft.dat: 7.9 13 666"])
+    unknown = stream_text(nb, "unknown-host")
+    assert unknown.startswith(f"FileNotAccessibleError: The host key of SFTP host '127.0.0.1:{port}' is not known"), unknown
+    assert re.search(r"Its key is ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\.", unknown), unknown
+    assert f"`ssh -p {port} " in unknown and "(answer \"yes\")" in unknown, unknown
+
+    email = "Expected an email or a list of semicolon separated emails, got nanny at the cottage"
+    error = stdout_lines(nb, "scicat-error")
+    assert error[:2] == ["status:         400", f"server message: {email}"], error
+    assert error[2].startswith("message:        Error in operation 'createDatasetModel' (POST http://127.0.0.1:"), error
+    assert error[2].endswith(f"/api/v3/datasets): 400 Bad Request: {email}"), error
+    assert error[3:] == ["token in the message: false"], error
+    expired = stdout_lines(nb, "expired-token")
+    assert len(expired) == 2 and expired[0].startswith("ScicatLoginError: Your SciCat login has expired;"), expired
+    assert expired[1] == "token in the message: false", expired
+    assert_lines(nb, "cleanup", ["SFTP data root left: false", "local folder left:   false"])
