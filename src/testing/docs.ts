@@ -10,7 +10,7 @@ export const THAUM_FLUX_PID = new PID({ prefix: "20.500.12269", pid: "72fe3ff6-1
  * {@link FakeFileTransfer}, seeded with the "Thaum flux" dataset and its two
  * files (`flux.dat` and `logs/measurement.log` in `/hex/ps/thaum`).
  */
-export function setupFakeClient(): FakeClient {
+export function setupFakeClient(): FakeClient<FakeFileTransfer> {
   const transfer = new FakeFileTransfer({
     files: {
       "/hex/ps/thaum/flux.dat": "5 4 9 11 15 12 7 6 1",

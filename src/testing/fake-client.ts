@@ -3,8 +3,9 @@ import type { FileTransfer } from "../transfer/types";
 import { FakeScicatClient, type FakeScicatMethod } from "./fake-scicat-client";
 
 /** Options of every FakeClient factory. */
-export interface FakeClientOptions {
-  fileTransfer?: FileTransfer | null;
+export interface FakeClientOptions<T extends FileTransfer | null = FileTransfer | null> {
+  /** The file transfer; its own type is kept, so `client.fileTransfer.files` works for a FakeFileTransfer. */
+  fileTransfer?: T;
   /** Methods of the fake SciCat that throw the given error, for testing failure paths. */
   disable?: Partial<Record<FakeScicatMethod, Error>>;
 }
@@ -19,27 +20,36 @@ export interface FakeClientOptions {
  * const finalized = await client.uploadNewDatasetNow(dataset);
  * client.datasets.get(finalized.pid!);
  */
-export class FakeClient extends Client {
-  constructor(options: FakeClientOptions = {}) {
+export class FakeClient<T extends FileTransfer | null = FileTransfer | null> extends Client {
+  constructor(options: FakeClientOptions<T> = {}) {
     super({
       scicat: new FakeScicatClient(options.disable ? { disable: options.disable } : {}),
       fileTransfer: options.fileTransfer ?? null,
     });
   }
 
-  static override fromToken(options: { url: string; token: string } & FakeClientOptions): FakeClient {
+  static override fromToken<T extends FileTransfer | null = null>(
+    options: { url: string; token: string } & FakeClientOptions<T>,
+  ): FakeClient<T> {
     return new FakeClient(options);
   }
 
   /** Async like the real factory, so code written for one works with the other. */
-  static override async fromCredentials(
-    options: { url: string; username: string; password: string } & FakeClientOptions,
-  ): Promise<FakeClient> {
+  static override async fromCredentials<T extends FileTransfer | null = null>(
+    options: { url: string; username: string; password: string } & FakeClientOptions<T>,
+  ): Promise<FakeClient<T>> {
     return new FakeClient(options);
   }
 
-  static override withoutLogin(options: { url: string } & FakeClientOptions): FakeClient {
+  static override withoutLogin<T extends FileTransfer | null = null>(
+    options: { url: string } & FakeClientOptions<T>,
+  ): FakeClient<T> {
     return new FakeClient(options);
+  }
+
+  /** The file transfer given to the factory, with its own type. */
+  override get fileTransfer(): T {
+    return super.fileTransfer as T;
   }
 
   override get scicat(): FakeScicatClient {

@@ -89,3 +89,13 @@ describe("setupFakeClient", () => {
     expect(fs.readFileSync(withLocal.files[0]!.localPath!, "utf8")).toBe("7.9 13 666");
   });
 });
+
+describe("FakeClient keeps the type of its file transfer", () => {
+  it("so tests reach the fake server's files through the client, as in Scitacean's testing guide", () => {
+    const client = FakeClient.withoutLogin({ url: "https://fake.scicat", fileTransfer: new FakeFileTransfer() });
+    // Type-checked: `files` exists on FakeFileTransfer, not on the FileTransfer interface.
+    expect(client.fileTransfer.files.size).toBe(0);
+    expect(setupFakeClient().fileTransfer.files.get("/hex/ps/thaum/flux.dat")?.toString()).toBe("5 4 9 11 15 12 7 6 1");
+    expect(FakeClient.withoutLogin({ url: "x" }).fileTransfer).toBeNull();
+  });
+});
