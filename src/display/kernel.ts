@@ -49,6 +49,33 @@ class DisplayServer extends jupyter.ZmqServer {
    */
   private readonly resultSenders = new WeakMap<WriteDisplayData, (bundle: MimeBundle) => void>();
 
+  /**
+   * Resolves once every socket is bound. tslab binds its five sockets in parallel and starts
+   * reading the shell socket at once, so a request could arrive while the iopub socket is still
+   * binding; publishing its busy status then fails ("Socket is blocked by a bind or unbind
+   * operation") and the request is lost. Shell messages therefore wait for this.
+   */
+  private readonly bound: Promise<void>;
+  private markBound: () => void = () => undefined;
+
+  constructor(...args: ConstructorParameters<typeof jupyter.ZmqServer>) {
+    super(...args);
+    this.bound = new Promise((resolve) => (this.markBound = resolve));
+  }
+
+  override async init(): Promise<void> {
+    try {
+      await super.init();
+    } finally {
+      this.markBound();
+    }
+  }
+
+  override async handleShellMessage(sock: Parameters<jupyter.ZmqServer["handleShellMessage"]>[0], ...args: Buffer[]): Promise<void> {
+    await this.bound;
+    return super.handleShellMessage(sock, ...args);
+  }
+
   /** Same as tslab's `handleExecute`, but also registers the cell's `execute_result` sender. */
   override async handleExecute(sock: unknown, msg: ZmqMessage): Promise<void> {
     const publish = (msgType: string, content: object): void => {
