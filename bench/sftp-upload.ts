@@ -64,14 +64,7 @@ async function openssh(sshd: TestSshd, keyFile: string, command: string): Promis
 }
 
 function transferFor(sshd: TestSshd): SFTPFileTransfer {
-  return new SFTPFileTransfer({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKey: sshd.privateKey,
-    knownHosts: sshd.knownHostsFile,
-    agent: false,
-  });
+  return new SFTPFileTransfer(sshd.transferOptions());
 }
 
 /** Downloads `folder/ours.bin` with SFTPFileTransfer, computing blake2b on the way, as the client would. */

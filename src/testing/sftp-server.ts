@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { inspect } from "node:util";
+import type { SFTPFileTransferOptions } from "../transfer/sftp";
 
 /**
  * A running test SFTP server (see {@link startSftpServer}). Its fields are
@@ -39,6 +40,11 @@ export interface SftpServer {
    * `dataRoot` can be read with `node:fs`. Removed by {@link SftpServer.stop}.
    */
   readonly dataRoot: string;
+  /**
+   * Everything `new SFTPFileTransfer(...)` needs to reach this server (and only it: the SSH
+   * agent is off). Spread it and add your own options, e.g. `sourceFolder`.
+   */
+  transferOptions(): SFTPFileTransferOptions & { host: string };
   /** What sshd wrote to stderr so far, for diagnosing failures. */
   log(): string;
   /** Stops the server and removes its temporary folders (keys and `dataRoot`). Safe to call twice. */
@@ -116,11 +122,7 @@ function ensurePrivsepDir(): void {
  * await scicat.start();
  * const sftp = await startSftpServer();
  * const transfer = new SFTPFileTransfer({
- *   host: sftp.host,
- *   port: sftp.port,
- *   username: sftp.username,
- *   privateKey: sftp.privateKey,
- *   knownHosts: sftp.knownHostsFile,
+ *   ...sftp.transferOptions(), // host, port, username, privateKey, knownHosts; no SSH agent
  *   sourceFolder: `${sftp.dataRoot}/{ownerGroup}/{uid}`,
  * });
  * const client = Client.fromToken({ url: scicat.url, token: scicat.issueToken("nanny"), fileTransfer: transfer });
@@ -259,6 +261,7 @@ async function launch(dir: string, dataRoot: string, port: number, startTimeoutM
     knownHostsLine,
     knownHostsFile,
     dataRoot,
+    transferOptions: () => ({ host, port, username, privateKey: server.privateKey, knownHosts: knownHostsFile, agent: false }),
     log: () => stderr,
     async stop() {
       if (stopped) return;

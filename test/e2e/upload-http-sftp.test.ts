@@ -158,14 +158,7 @@ function tree(root: string): string[] {
 }
 
 function sftp(): SFTPFileTransfer {
-  return new SFTPFileTransfer({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKey: sshd.privateKey,
-    knownHosts: sshd.knownHostsFile,
-    agent: false,
-  });
+  return new SFTPFileTransfer(sshd.transferOptions());
 }
 
 /** `"POST /datasets/isValid"` etc. for every request apart from logging in, in order. */

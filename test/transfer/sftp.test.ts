@@ -43,15 +43,7 @@ function fresh(): { remote: string; localDir: string } {
 }
 
 function transfer(options: Partial<SFTPFileTransferOptions> = {}): SFTPFileTransfer {
-  return new SFTPFileTransfer({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKey: sshd.privateKey,
-    knownHosts: sshd.knownHostsFile,
-    agent: false,
-    ...options,
-  });
+  return new SFTPFileTransfer({ ...sshd.transferOptions(), ...options });
 }
 
 async function upload(dset: Dataset, sourceFolder: string, t = transfer(), onProgress?: (p: FileProgress) => void) {
