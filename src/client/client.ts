@@ -79,26 +79,23 @@ function httpOptions<T extends object>(options: { url: string; timeoutMs?: numbe
 class ProgressTracker<Phase extends string> {
   #done = new Map<string, number>();
   #completed = new Set<string>();
+  // Running sums, so that an event costs the same for one file or ten thousand.
+  readonly #bytesTotal: number;
+  #bytesDone = 0;
   constructor(
     private readonly sizes: ReadonlyMap<string, number>,
     private readonly emit: ((p: TransferProgressEvent<Phase>) => void) | undefined,
-  ) {}
-  get bytesTotal(): number {
+  ) {
     let total = 0;
-    for (const size of this.sizes.values()) total += size;
-    return total;
-  }
-  #bytesDone(): number {
-    let done = 0;
-    for (const bytes of this.#done.values()) done += bytes;
-    return done;
+    for (const size of sizes.values()) total += size;
+    this.#bytesTotal = total;
   }
   phase(phase: Phase, file?: FileProgress): void {
     if (!this.emit) return;
     const event: TransferProgressEvent<Phase> = {
       phase,
-      bytesDone: this.#bytesDone(),
-      bytesTotal: this.bytesTotal,
+      bytesDone: this.#bytesDone,
+      bytesTotal: this.#bytesTotal,
       filesDone: this.#completed.size,
       filesTotal: this.sizes.size,
       ...(file ? { file } : {}),
@@ -110,10 +107,14 @@ class ProgressTracker<Phase extends string> {
       logger.warn(`onProgress callback failed: ${(error as Error).message}`);
     }
   }
+  #setDone(key: string, bytes: number): void {
+    this.#bytesDone += bytes - (this.#done.get(key) ?? 0);
+    this.#done.set(key, bytes);
+  }
   fileProgress(phase: Phase): (p: FileProgress) => void {
     return (p) => {
       const key = p.remotePath.posix;
-      this.#done.set(key, p.bytesDone);
+      this.#setDone(key, p.bytesDone);
       // A set, not a counter: an empty file is done at once, and a repeated final report counts once.
       if (p.bytesDone >= p.bytesTotal) this.#completed.add(key);
       this.phase(phase, p);
@@ -122,7 +123,7 @@ class ProgressTracker<Phase extends string> {
   /** Marks every file as fully moved, for transfers that report little or no progress. */
   completeAll(): void {
     for (const [key, size] of this.sizes) {
-      this.#done.set(key, size);
+      this.#setDone(key, size);
       this.#completed.add(key);
     }
   }
