@@ -3,7 +3,6 @@
  * text forms so that both always agree.
  */
 import { formatValue } from "../values/format";
-import { PID } from "../values/pid";
 import { html, type Html } from "./escape";
 
 /**
@@ -11,8 +10,6 @@ import { html, type Html } from "./escape";
  * as `prefix/id`, a RemotePath as `RemotePath('/x')`, arrays in brackets.
  */
 export function valueText(value: unknown): string {
-  // A lone PID reads as SciCat writes it; formatValue would give its constructor form.
-  if (value instanceof PID) return value.toString();
   return printable(() => formatValue(value));
 }
 

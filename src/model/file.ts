@@ -1,7 +1,13 @@
 import * as path from "node:path";
 import { IntegrityError } from "../errors";
 import { logger } from "../logging";
-import { checkChecksumAlgorithm, checksumOfFile, DEFAULT_CHECKSUM_ALGORITHM } from "../values/filesystem";
+import {
+  checkChecksumAlgorithm,
+  checksumOfFile,
+  DEFAULT_CHECKSUM_ALGORITHM,
+  fileModificationTime,
+  fileSize,
+} from "../values/filesystem";
 import { parseDateTime } from "../values/format";
 import { RemotePath } from "../values/remote-path";
 import { statSync } from "node:fs";
@@ -168,13 +174,13 @@ export class File {
 
   /** Size in bytes: of the local file if there is one (always current), else as recorded remotely. */
   get size(): number {
-    if (this.#s.localPath !== null) return statSync(this.#s.localPath).size;
+    if (this.#s.localPath !== null) return fileSize(this.#s.localPath);
     return this.#s.remoteSize ?? 0;
   }
 
   /** Modification time of the local file, or the remote creation time. */
   get creationTime(): Date {
-    if (this.#s.localPath !== null) return statSync(this.#s.localPath).mtime;
+    if (this.#s.localPath !== null) return fileModificationTime(this.#s.localPath);
     return this.#s.remoteCreationTime ?? new Date(0);
   }
 
@@ -332,7 +338,7 @@ export class File {
   async validateAfterDownload(): Promise<void> {
     const { localPath, remoteSize, remoteChecksum, checksumAlgorithm, remotePath } = this.#s;
     if (localPath === null) return;
-    const actualSize = statSync(localPath).size;
+    const actualSize = fileSize(localPath);
     if (remoteSize !== null && actualSize !== remoteSize) {
       logger.info(
         `The size of file '${localPath}' (${actualSize} bytes) does not match the size reported in the dataset ` +
