@@ -11,6 +11,7 @@ import type { DownloadAttachment, DownloadOrigDatablock } from "../model/wire";
 import { checkChecksumAlgorithm } from "../values/filesystem";
 import { PID } from "../values/pid";
 import type { RemotePath } from "../values/remote-path";
+import { targetInFolder } from "../transfer/source-folder";
 import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/types";
 import { HttpScicatClient } from "./http";
 import type { ScicatClient } from "./scicat-client";
@@ -468,7 +469,7 @@ function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTransfer:
   const local = dataset.files.filter((f) => f.isOnLocal);
   if (withTransfer) {
     const outside = local.filter(
-      (f) => f.remotePath.isAbsolute() || !sourceFolder.join(f.remotePath).resolve().isRelativeTo(sourceFolder),
+      (f) => targetInFolder(sourceFolder, f.remotePath) === null,
     );
     if (outside.length > 0) {
       throw new RangeError(

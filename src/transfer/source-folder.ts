@@ -49,3 +49,16 @@ export function sourceFolderFor(dataset: Dataset, template: string | RemotePath 
   }
   return dataset.sourceFolder;
 }
+
+/**
+ * Where `remotePath` lands below `sourceFolder`, or `null` if it would not be
+ * strictly inside it: an absolute remote path, one that leaves the folder
+ * with `..`, or one that is the folder itself. Shared by the client's check
+ * before anything is written and by the transfers' own check.
+ */
+export function targetInFolder(sourceFolder: RemotePath, remotePath: RemotePath): RemotePath | null {
+  const folder = sourceFolder.resolve();
+  const target = folder.join(remotePath).resolve();
+  if (remotePath.isAbsolute() || !target.isRelativeTo(folder) || target.posix === folder.posix) return null;
+  return target;
+}

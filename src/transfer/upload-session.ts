@@ -9,6 +9,7 @@ import { FileUploadError } from "../errors";
 import { logger } from "../logging";
 import type { File } from "../model/file";
 import { RemotePath } from "../values/remote-path";
+import { targetInFolder } from "./source-folder";
 import { progressReporter } from "./streaming";
 import type { TransferOptions, UploadConnection } from "./types";
 
@@ -188,8 +189,8 @@ export class UploadSession implements UploadConnection {
           `Cannot upload '${file.remotePath.posix}': it has no local path. Only local files can be uploaded.`,
         );
       }
-      const remote = sourceFolder.join(file.remotePath).resolve();
-      if (file.remotePath.isAbsolute() || !remote.isRelativeTo(sourceFolder) || remote.posix === sourceFolder.posix) {
+      const remote = targetInFolder(sourceFolder, file.remotePath);
+      if (remote === null) {
         throw new FileUploadError(
           `Refusing to upload '${local}' to '${file.remotePath.posix}': that is outside of the source folder ` +
             `'${sourceFolder.posix}'. Remote paths must be relative and must not leave the folder with '..'.`,

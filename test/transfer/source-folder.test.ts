@@ -3,7 +3,7 @@
  * and transfer source_folder_for).
  */
 import { Dataset } from "../../src/model/dataset";
-import { formatSourceFolder, sourceFolderFor } from "../../src/transfer/source-folder";
+import { formatSourceFolder, sourceFolderFor, targetInFolder } from "../../src/transfer/source-folder";
 import { RemotePath } from "../../src/values/remote-path";
 
 const UUID4 = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;
@@ -84,5 +84,20 @@ describe("sourceFolderFor", () => {
 
   it("fails when neither is set", () => {
     expect(() => sourceFolderFor(dataset({ sourceFolder: null }), null)).toThrow(/sourceFolder/);
+  });
+});
+
+describe("targetInFolder", () => {
+  const folder = new RemotePath("/up/x/");
+  it.each([
+    ["a.dat", "/up/x/a.dat"],
+    ["sub/../b.dat", "/up/x/b.dat"],
+    ["./c/d.dat", "/up/x/c/d.dat"],
+  ])("places %s at %s", (remote, target) => {
+    expect(targetInFolder(folder, new RemotePath(remote))?.posix).toBe(target);
+  });
+
+  it.each(["../escape.dat", "/abs/f.dat", ".", "sub/..", "a/../../x1/f"])("refuses %s", (remote) => {
+    expect(targetInFolder(folder, new RemotePath(remote))).toBeNull();
   });
 });
