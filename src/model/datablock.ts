@@ -14,6 +14,36 @@ function optionalDate(value: unknown): Date | null {
 }
 
 /**
+ * How many files {@link OrigDatablock.makeUploadModel} hashes at once. Each
+ * hash holds an open file, so hashing every file of a large dataset at once
+ * runs out of file handles (EMFILE).
+ */
+const HASH_CONCURRENCY = 8;
+
+/**
+ * `fn` of every item, in the order of `items`, with at most `limit` calls
+ * running at once. After a failure no further calls start; the first error is thrown.
+ */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
  * A group of files of a dataset that share one checksum algorithm: SciCat's
  * "original datablock". Datasets manage their datablocks; most code never
  * needs to touch one.
@@ -101,9 +131,12 @@ export class OrigDatablock {
     return new OrigDatablock({ ...this, files });
   }
 
-  /** The body of `POST datasets/{pid}/origdatablocks`. Computes checksums of local files. */
+  /**
+   * The body of `POST datasets/{pid}/origdatablocks`. Computes checksums of
+   * local files, a few at a time, in the order of {@link OrigDatablock.files}.
+   */
   async makeUploadModel(): Promise<UploadOrigDatablock> {
-    const dataFileList = await Promise.all(this.#files.map((f) => f.makeModel()));
+    const dataFileList = await mapWithConcurrency(this.#files, HASH_CONCURRENCY, (f) => f.makeModel());
     const model: UploadOrigDatablock = { dataFileList, size: dataFileList.reduce((s, f) => s + f.size, 0) };
     if (this.checksumAlgorithm !== null) model.chkAlg = this.checksumAlgorithm;
     return model;

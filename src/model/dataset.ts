@@ -373,9 +373,11 @@ export class Dataset {
         copy[VALUES][field.name] = toStored(field.type, ro[field.name], field.name);
       }
     }
-    copy.#meta = "meta" in given ? ((given["meta"] as Record<string, unknown> | null) ?? {}) : structuredClone(this.#meta);
-    copy.#attachments =
-      "attachments" in given ? ((given["attachments"] as Attachment[] | null) ?? null) : this.#attachments && [...this.#attachments];
+    // Copies, also of given values: changing the caller's objects later must leave the copy alone.
+    const meta = "meta" in given ? ((given["meta"] as Record<string, unknown> | null) ?? {}) : this.#meta;
+    copy.#meta = structuredClone(meta);
+    const attachments = "attachments" in given ? ((given["attachments"] as Attachment[] | null) ?? null) : this.#attachments;
+    copy.#attachments = attachments && [...attachments];
     copy.#checksumAlgorithm = "checksumAlgorithm" in given ? (changes.checksumAlgorithm ?? null) : this.#checksumAlgorithm;
     // Copies, not shared blocks, so that adding files to the copy leaves this dataset alone.
     copy.#datablocks = (options.origDatablocks ?? this.#datablocks).map((b) => b.withFiles(b.files));

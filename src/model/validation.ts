@@ -1,6 +1,7 @@
 /**
  * Validation rules for upload, as SciCat API v3 and Scitacean 24.05 apply
- * them, plus the later safety fix that the source folder must be absolute.
+ * them, plus the later safety fix that the source folder must be absolute
+ * (and free of `.` and `..` segments).
  * Each rule reports a {@link ValidationIssue} naming the field.
  */
 import type { ValidationIssue } from "../errors";
@@ -47,8 +48,13 @@ function hasStoredType(type: FieldTypeName, value: unknown): boolean {
 }
 
 // Local part and domain per RFC 5321's common subset; the domain needs a dot
-// and a letter-only top-level label, as email-validator requires.
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$/;
+// and a top-level label that starts with a letter, as email-validator requires.
+// Like email-validator (and so Scitacean), internationalised addresses are
+// allowed: letters, marks and digits of any script (`jörg@bücher.de`).
+const EMAIL_ATOM = "[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const EMAIL_LABEL = "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}\\p{N}])?";
+const EMAIL_TOP_LABEL = "\\p{L}[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}\\p{N}]";
+const EMAIL = new RegExp(`^${EMAIL_ATOM}(?:\\.${EMAIL_ATOM})*@(?:${EMAIL_LABEL}\\.)+${EMAIL_TOP_LABEL}$`, "u");
 
 /** Why `address` is not a valid email address, or `null` if it is. */
 export function emailProblem(address: string): string | null {
@@ -94,6 +100,9 @@ export function orcidProblem(value: string): string | null {
   return null;
 }
 
+/** True if a segment of `path` is `.` or `..`, so that it could lead somewhere else than it reads. */
+const hasDotSegment = (path: RemotePath): boolean => path.posix.split("/").some((s) => s === "." || s === "..");
+
 const EMAIL_FIELDS = new Set(["contactEmail", "ownerEmail"]);
 
 /** The other dataset type, for messages. */
@@ -135,6 +144,11 @@ export function datasetIssues(
       if (problem) add(problem);
     } else if (field.name === "sourceFolder" && value instanceof RemotePath && !value.isAbsolute()) {
       add(`must be an absolute path on the file server (starting with '/'), got '${value.posix}'.`);
+    } else if (field.name === "sourceFolder" && value instanceof RemotePath && hasDotSegment(value)) {
+      add(
+        `must not contain '.' or '..' segments, got '${value.posix}'. ` +
+          "Write the folder without them, e.g. '/data/x' instead of '/data/y/../x'.",
+      );
     } else if (field.type === "number" && !Number.isInteger(value)) {
       add(`must be a whole number, got ${String(value)}.`);
     } else if (field.type === "Date" && value instanceof Date && Number.isNaN(value.getTime())) {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { FileUploadError } from "../errors";
 import type { Dataset } from "../model/dataset";
 import type { File } from "../model/file";
-import { sourceFolderFor } from "../transfer/source-folder";
+import { sourceFolderFor, targetInFolder } from "../transfer/source-folder";
 import type {
   DownloadConnection,
   DownloadedFile,
@@ -16,15 +16,37 @@ import type {
 import { nodeHashName } from "../values/filesystem";
 import { RemotePath } from "../values/remote-path";
 
+/** A remote path as the file server sees it: `.` and `..` resolved, repeated and trailing `/` dropped. */
+function serverPath(remotePath: string | RemotePath): string {
+  return new RemotePath(String(remotePath)).resolve().posix;
+}
+
+/**
+ * The key of `files` that names the same file as `remotePath`, if any. Keys
+ * this class writes are resolved, but tests may seed or set any spelling.
+ */
+function findServerKey(files: ReadonlyMap<string, Buffer>, remotePath: string | RemotePath): string | undefined {
+  const wanted = serverPath(remotePath);
+  if (files.has(wanted)) return wanted;
+  for (const key of files.keys()) if (serverPath(key) === wanted) return key;
+  return undefined;
+}
+
 /**
  * An in-memory file server. `files` maps full remote paths
  * (`/source/folder/file.dat`) to contents; tests can seed and inspect it.
+ * Paths are resolved as a real server would: `./flux.dat` and
+ * `sub/../flux.dat` in a folder name its `flux.dat`.
  *
  * Like real transfers it refuses to overwrite files and removes what it
  * uploaded when an upload is reverted (moving it to `reverted`).
  */
 export class FakeFileTransfer implements FileTransfer {
-  /** Contents of the fake server by full remote path. */
+  /**
+   * Contents of the fake server by full remote path. Seeded and uploaded keys
+   * are stored resolved; the transfer resolves every key it looks up, so a
+   * key set here in another spelling is still found.
+   */
   readonly files: Map<string, Buffer>;
   /** Files removed by `revertUpload`, by full remote path. */
   readonly reverted: Map<string, Buffer>;
@@ -39,7 +61,7 @@ export class FakeFileTransfer implements FileTransfer {
     } = {},
   ) {
     const entries = options.files instanceof Map ? [...options.files.entries()] : Object.entries(options.files ?? {});
-    this.files = new Map(entries.map(([k, v]) => [String(k), Buffer.from(v)]));
+    this.files = new Map(entries.map(([k, v]) => [serverPath(k), Buffer.from(v)]));
     this.reverted = options.reverted ?? new Map();
     this.#sourceFolder = options.sourceFolder ?? null;
   }
@@ -59,7 +81,8 @@ export class FakeFileTransfer implements FileTransfer {
         const written: DownloadedFile[] = [];
         for (const [i, remotePath] of remote.entries()) {
           options.signal?.throwIfAborted();
-          const content = files.get(remotePath.posix);
+          const key = findServerKey(files, remotePath);
+          const content = key === undefined ? undefined : files.get(key);
           if (content === undefined) {
             throw new Error(`File '${remotePath.posix}' does not exist on the fake file server.`);
           }
@@ -93,8 +116,17 @@ class FakeUploadConnection implements UploadConnection {
         if (file.localPath === null) {
           throw new FileUploadError(`Cannot upload '${file.remotePath.posix}': it has no local path.`);
         }
-        const remote = this.sourceFolder.join(file.remotePath).posix;
-        if (this.server.files.has(remote)) {
+        // As the real transfers: the file must land strictly inside the source folder.
+        const target = targetInFolder(this.sourceFolder, file.remotePath);
+        if (target === null) {
+          throw new FileUploadError(
+            `Refusing to upload '${file.localPath}' to '${file.remotePath.posix}': that is outside of the source ` +
+              `folder '${this.sourceFolder.posix}'. ` +
+              "Remote paths must be relative and must not leave the folder with '..'.",
+          );
+        }
+        const remote = target.posix;
+        if (findServerKey(this.server.files, remote) !== undefined) {
           throw new FileUploadError(
             `Refusing to upload '${file.localPath}': a file already exists at '${remote}' on the file server, ` +
               "and files are never overwritten. Choose another sourceFolder.",
@@ -114,11 +146,13 @@ class FakeUploadConnection implements UploadConnection {
 
   async revertUpload(files: readonly File[]): Promise<void> {
     for (const file of files) {
-      const remote = this.sourceFolder.join(file.remotePath).posix;
-      const content = this.server.files.get(remote);
-      if (content !== undefined) {
-        this.server.reverted.set(remote, content);
-        this.server.files.delete(remote);
+      const target = targetInFolder(this.sourceFolder, file.remotePath);
+      if (target === null) continue; // never uploaded: uploadFiles refuses such paths
+      const key = findServerKey(this.server.files, target);
+      const content = key === undefined ? undefined : this.server.files.get(key);
+      if (key !== undefined && content !== undefined) {
+        this.server.reverted.set(target.posix, content);
+        this.server.files.delete(key);
       }
     }
   }

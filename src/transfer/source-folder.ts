@@ -3,14 +3,20 @@ import type { Dataset } from "../model/dataset";
 import { escapePath } from "../values/filesystem";
 import { RemotePath } from "../values/remote-path";
 
+const FIELD = /\{([^{}]*)\}/g;
+// A `/` of the template, not one inside a `{field}`.
+const TEMPLATE_SEPARATOR = /\/(?![^{}]*\})/;
+
 /**
  * Fills a source folder template: `{field}` becomes the dataset's value of
  * `field` (path-escaped, so a value can never add folders), `{uid}` a new
  * random id. `"/data/{ownerGroup}/{uid}"` → `/data/wyrdsisters/5c1f…`.
+ * A segment made of dots only (`.`, `..`) that contains a value gets its dots
+ * replaced by `_`, so that a value can never climb out of the folder either.
  */
 export function formatSourceFolder(template: string | RemotePath, dataset: Dataset): RemotePath {
   const text = String(template);
-  const filled = text.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+  const fillField = (name: string): string => {
     if (name === "uid") return randomUUID();
     const value = readPath(dataset, name);
     if (value === null || value === undefined) {
@@ -19,7 +25,19 @@ export function formatSourceFolder(template: string | RemotePath, dataset: Datas
       );
     }
     return escapePath(String(value));
-  });
+  };
+  const filled = text
+    .split(TEMPLATE_SEPARATOR)
+    .map((segment) => {
+      let hasField = false;
+      const result = segment.replace(FIELD, (_, name: string) => {
+        hasField = true;
+        return fillField(name);
+      });
+      // escapePath keeps dots, so a value `..` (or `.` next to a literal `.`) would otherwise mean "parent folder".
+      return hasField && /^\.+$/.test(result) ? result.replace(/\./g, "_") : result;
+    })
+    .join("/");
   return new RemotePath(filled);
 }
 

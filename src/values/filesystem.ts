@@ -73,6 +73,9 @@ export async function fileStat(filePath: string): Promise<{ size: number; mtime:
 /**
  * Makes a string safe as one path segment: non-ASCII characters become `_xNN`
  * style escapes and anything but letters, digits, `_`, space, `.` and `-` becomes `_`.
+ * As in Scitacean, dots are kept, so `.` and `..` come out unchanged: code
+ * that builds paths from the result must not let those act as segments
+ * (`formatSourceFolder` replaces their dots by `_`).
  */
 export function escapePath(value: string): string {
   let out = "";

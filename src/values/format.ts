@@ -40,6 +40,29 @@ function normaliseOffset(offset: string | undefined): string {
 }
 
 /**
+ * True if the date and clock time of an ISO match name a real moment: the JS
+ * engine rolls `2024-02-30` over to March 1 and `24:00` to the next day, so the
+ * parts must read back unchanged.
+ */
+function partsExist(date: string, hoursMinutes: string | undefined, seconds: string | undefined): boolean {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  const [hour, minute] = (hoursMinutes ?? "00:00").split(":").map(Number) as [number, number];
+  const second = seconds === undefined ? 0 : Number(seconds.slice(1));
+  const check = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, keeps the years 0-99 as they are.
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second);
+  return (
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute &&
+    check.getUTCSeconds() === second
+  );
+}
+
+/**
  * Parses a date-time the way a scientist writes it: a `Date`, `"now"`, or an
  * ISO 8601 / RFC 3339 string. Strings without an offset are taken as UTC so
  * that a notebook gives the same result on every machine.
@@ -57,6 +80,10 @@ export function parseDateTime(value: Date | string, field = "date"): Date {
   // Only ISO 8601 / RFC 3339 forms are accepted: other formats would go to the JS engine's
   // fallback parser, whose result depends on the machine's time zone.
   const match = ISO_DATE_TIME.exec(text);
+  // The engine would roll impossible dates over (`2024-02-30` to March 1): such strings are refused.
+  if (match && !partsExist(match[1] as string, match[2], match[3])) {
+    throw new RangeError(`${field}: cannot read '${value}' as a date-time: that day or time of day does not exist.`);
+  }
   const parsed = match
     ? new Date(`${match[1]}T${match[2] ?? "00:00"}${match[3] ?? ""}${match[4] ?? ""}${normaliseOffset(match[5])}`)
     : new Date(Number.NaN);

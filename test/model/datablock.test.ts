@@ -118,6 +118,64 @@ describe("OrigDatablock", () => {
     expect(Object.keys(model).sort()).toEqual(["chkAlg", "dataFileList", "size"]);
   });
 
+  describe("with many files", () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /**
+     * Replaces File.makeModel (which opens the local file to hash it) by one
+     * that counts how many run at once. Each finishes after a number of
+     * microtask turns that depends on its name, so they finish out of order.
+     */
+    function countConcurrentModels(fail: string | null = null): { running: number; most: number; started: string[] } {
+      const stats = { running: 0, most: 0, started: [] as string[] };
+      jest.spyOn(File.prototype, "makeModel").mockImplementation(async function (this: File) {
+        const name = this.remotePath.posix;
+        stats.started.push(name);
+        stats.running += 1;
+        stats.most = Math.max(stats.most, stats.running);
+        try {
+          for (let i = 0; i < (Number(name.replace(/\D/g, "")) * 7) % 5; i++) await Promise.resolve();
+          if (name === fail) throw new Error(`cannot read ${name}`);
+          return { path: name, size: 1, time: "2022-01-01T00:00:00.000Z", chk: `chk-${name}` };
+        } finally {
+          stats.running -= 1;
+        }
+      });
+      return stats;
+    }
+
+    const names = Array.from({ length: 100 }, (_, i) => `f${i}.dat`);
+
+    it("hashes a few files at a time (not all at once: that runs out of file handles), keeping their order", async () => {
+      const stats = countConcurrentModels();
+      const block = new OrigDatablock({ checksumAlgorithm: "md5", files: names.map((n) => remote(n)) });
+      const model = await block.makeUploadModel();
+      expect(stats.started).toHaveLength(100);
+      expect(stats.most).toBeLessThanOrEqual(8);
+      expect(stats.most).toBeGreaterThan(1);
+      expect(model.dataFileList.map((f) => f.path)).toEqual(names);
+      expect(model.dataFileList.map((f) => f.chk)).toEqual(names.map((n) => `chk-${n}`));
+      expect(model.size).toBe(100);
+    });
+
+    it("stops starting new files after one fails", async () => {
+      const stats = countConcurrentModels("f3.dat");
+      const block = new OrigDatablock({ checksumAlgorithm: "md5", files: names.map((n) => remote(n)) });
+      await expect(block.makeUploadModel()).rejects.toThrow(/cannot read f3\.dat/);
+      expect(stats.started.length).toBeLessThan(20);
+    });
+
+    it("hashes many real local files correctly", async () => {
+      const files = Array.from({ length: 30 }, (_, i) => tmp.write(`many/m${i}.dat`, `content ${i}`));
+      const block = new OrigDatablock({ checksumAlgorithm: "sha256" });
+      block.addFiles(...files.map((f) => File.fromLocal(f, { basePath: path.dirname(f) })));
+      const model = await block.makeUploadModel();
+      expect(model.dataFileList.map((f) => [f.path, f.chk])).toEqual(
+        files.map((_, i) => [`m${i}.dat`, hexDigest("sha256", `content ${i}`)]),
+      );
+    });
+  });
+
   it("leaves chkAlg out when there is no algorithm", async () => {
     const model = await new OrigDatablock({ files: [remote("x.dat", 4)] }).makeUploadModel();
     expect(model).toStrictEqual({

@@ -628,6 +628,21 @@ describe("validation", () => {
     }
   });
 
+  it.each(["jörg@bücher.de", "ålesund@fjord.no", "用户@例子.广告", "иван@пример.рф", "josé.garcía@universidad.es", "राम@उदाहरण.भारत"])(
+    "accepts the internationalised email address %s (as email-validator)",
+    (email) => {
+      expect(new Dataset({ ...minimalRaw(), contactEmail: email, ownerEmail: email }).validationIssues()).toEqual([]);
+    },
+  );
+
+  it.each(["jörg@bücher", "jörg@-bücher.de", "jörg@bücher-.de", "jö rg@bücher.de", "jörg@bücher..de", ".jörg@bücher.de", "jörg@bücher.9"])(
+    "rejects the bad internationalised email address %s",
+    (email) => {
+      const issues = new Dataset({ ...minimalRaw(), contactEmail: email }).validationIssues();
+      expect(issues).toEqual([{ field: "contactEmail", message: expect.stringContaining(`'${email}'`) }]);
+    },
+  );
+
   it.each([
     ["contactEmail", "not-an-email", /not-an-email.*@-sign/],
     ["contactEmail", "two@at@signs.org", /two@at@signs.org/],
@@ -673,6 +688,24 @@ describe("validation", () => {
   it("rejects a relative sourceFolder (later fix)", () => {
     const issues = new Dataset({ ...minimalRaw(), sourceFolder: "relative/folder" }).validationIssues();
     expect(issues).toEqual([{ field: "sourceFolder", message: expect.stringMatching(/absolute.*relative\/folder/) }]);
+  });
+
+  it.each(["/data/../etc", "/data/x/..", "/data/./x", "/.", "/data/x/./"])(
+    "rejects a sourceFolder with '.' or '..' segments: %s",
+    (folder) => {
+      const issues = new Dataset({ ...minimalRaw(), sourceFolder: folder }).validationIssues();
+      expect(issues).toEqual([{ field: "sourceFolder", message: expect.stringContaining(`'${folder}'`) }]);
+      expect(issues[0]?.message).toMatch(/'\.' or '\.\.' segments/);
+      expect(() => new Dataset({ ...minimalRaw(), sourceFolder: folder }).validate()).toThrow(
+        /sourceFolder: must not contain '\.' or '\.\.' segments/,
+      );
+    },
+  );
+
+  it("accepts a sourceFolder with dots inside names", () => {
+    for (const folder of ["/data/v1.2/x", "/data/.hidden", "/data/.../x", "/data/x/"]) {
+      expect(new Dataset({ ...minimalRaw(), sourceFolder: folder }).validationIssues()).toEqual([]);
+    }
   });
 
   it("rejects a non-integer dataQualityMetrics", () => {

@@ -650,6 +650,33 @@ describe("replace", () => {
     expect(original.meta).toEqual({ a: 1 });
   });
 
+  it("copies a replacing meta: changing the given object later leaves the copy alone", () => {
+    const meta = { temperature: { value: 3, unit: "K" }, tags: ["a"] };
+    const copy = minimalRaw().replace({ meta });
+    expect(copy.meta).toEqual(meta);
+    expect(copy.meta).not.toBe(meta);
+    meta.temperature.value = 4;
+    meta.tags.push("b");
+    (meta as Record<string, unknown>)["new"] = 1;
+    expect(copy.meta).toEqual({ temperature: { value: 3, unit: "K" }, tags: ["a"] });
+    (copy.meta["temperature"] as { value: number }).value = 5;
+    expect(meta.temperature.value).toBe(4);
+  });
+
+  it("copies a replacing attachment list: changing the given array later leaves the copy alone", () => {
+    const first = new Attachment({ caption: "c", ownerGroup: "g" });
+    const list = [first];
+    const copy = minimalRaw().replace({ attachments: list });
+    expect(copy.attachments).toEqual([first]);
+    expect(copy.attachments).not.toBe(list);
+    list.push(new Attachment({ caption: "d", ownerGroup: "g" }));
+    list[0] = new Attachment({ caption: "e", ownerGroup: "g" });
+    expect(copy.attachments).toHaveLength(1);
+    expect(copy.attachments?.[0]).toBe(first);
+    copy.attachments?.pop();
+    expect(list).toHaveLength(2);
+  });
+
   it("preserves attachments (as a new list) and replaces them", () => {
     const attachment = new Attachment({ caption: "c", ownerGroup: "g" });
     const original = minimalRaw();

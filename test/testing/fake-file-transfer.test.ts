@@ -162,3 +162,87 @@ describe("revert", () => {
     expect(reverted.has("/data/abc/a.txt")).toBe(true);
   });
 });
+
+describe("paths are normalised, as on a real file server", () => {
+  function localAt(remotePath: string, content: string): File {
+    return File.fromLocal(writeFile(dir, `local-${content}.txt`, content), { remotePath });
+  }
+
+  it("seeded keys are stored resolved, from a record or a Map", () => {
+    const fromRecord = new FakeFileTransfer({ files: { "/data//abc/./x/../f.txt": "f", "/data/abc/sub/": "s" } });
+    expect([...fromRecord.files.keys()]).toEqual(["/data/abc/f.txt", "/data/abc/sub"]);
+    const fromMap = new FakeFileTransfer({ files: new Map([[new RemotePath("/x/./y/../y.dat"), "y"]]) });
+    expect([...fromMap.files.keys()]).toEqual(["/x/y.dat"]);
+  });
+
+  it("files stays a plain Map", () => {
+    expect(new FakeFileTransfer().files.constructor).toBe(Map);
+  });
+
+  it("finds a file set directly under an unresolved key: download, clash on upload", async () => {
+    const transfer = new FakeFileTransfer();
+    transfer.files.set("/data//abc/./sub/../g.txt", Buffer.from("g"));
+    const down = await transfer.connectForDownload(dataset());
+    const local = path.join(dir, "g.txt");
+    await down.downloadFiles({ remote: [new RemotePath("/data/abc/g.txt")], local: [local] });
+    expect(fs.readFileSync(local, "utf8")).toBe("g");
+    const up = await transfer.connectForUpload(dataset(), new RemotePath("/data/abc"));
+    await expect(up.uploadFiles([localAt("g.txt", "new")])).rejects.toThrow(/already exists.*never overwritten/);
+    expect(transfer.files.size).toBe(1);
+    expect(transfer.files.get("/data//abc/./sub/../g.txt")!.toString()).toBe("g");
+  });
+
+  it("downloads './flux.dat' and 'sub/../flux.dat' of the source folder", async () => {
+    const transfer = new FakeFileTransfer({ files: { "/data/abc/flux.dat": "flux" } });
+    const con = await transfer.connectForDownload(dataset());
+    const folder = new RemotePath("/data/abc");
+    const local = [path.join(dir, "one.dat"), path.join(dir, "two.dat")];
+    await con.downloadFiles({ remote: [folder.join("./flux.dat"), folder.join("sub/../flux.dat")], local });
+    expect(local.map((l) => fs.readFileSync(l, "utf8"))).toEqual(["flux", "flux"]);
+  });
+
+  it("an upload to 'a/../b.txt' clashes with an existing 'b.txt'", async () => {
+    const transfer = new FakeFileTransfer({ files: { "/data/abc/b.txt": "old" } });
+    const con = await transfer.connectForUpload(dataset(), new RemotePath("/data/abc"));
+    const error = await con.uploadFiles([localAt("a/../b.txt", "new")]).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(FileUploadError);
+    expect((error as Error).message).toMatch(/'\/data\/abc\/b\.txt'.*never overwritten/);
+    expect([...transfer.files.keys()]).toEqual(["/data/abc/b.txt"]);
+    expect(transfer.files.get("/data/abc/b.txt")!.toString()).toBe("old");
+  });
+
+  it("two files of one upload that name the same place clash", async () => {
+    const transfer = new FakeFileTransfer();
+    const con = await transfer.connectForUpload(dataset(), new RemotePath("/data/abc"));
+    const error = await con.uploadFiles([localAt("b.txt", "one"), localAt("./x/../b.txt", "two")]).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(FileUploadError);
+    expect(transfer.files.size).toBe(0);
+    expect(transfer.reverted.get("/data/abc/b.txt")!.toString()).toBe("one");
+  });
+
+  it("stores uploads and reverts them under resolved paths, also for an unresolved source folder", async () => {
+    const transfer = new FakeFileTransfer();
+    const con = await transfer.connectForUpload(dataset(), new RemotePath("/data/x/../abc/"));
+    const uploaded = await con.uploadFiles([localAt("sub/../c.txt", "c"), localAt("./d/e.txt", "e")]);
+    expect([...transfer.files.keys()]).toEqual(["/data/abc/c.txt", "/data/abc/d/e.txt"]);
+    await con.revertUpload(uploaded);
+    expect(transfer.files.size).toBe(0);
+    expect([...transfer.reverted.keys()]).toEqual(["/data/abc/c.txt", "/data/abc/d/e.txt"]);
+  });
+
+  it.each(["../escape.txt", "/abs/f.txt", "sub/../..", "a/../../abc2/f.txt"])(
+    "refuses the remote path %s outside the source folder, naming it, and removes what that call uploaded",
+    async (remotePath) => {
+      const transfer = new FakeFileTransfer();
+      const con = await transfer.connectForUpload(dataset(), new RemotePath("/data/abc"));
+      const bad = localAt(remotePath, "bad");
+      const error = await con.uploadFiles([localAt("ok.txt", "ok"), bad]).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(FileUploadError);
+      expect((error as Error).message).toContain(`'${bad.localPath}'`);
+      expect((error as Error).message).toContain(`'${remotePath}'`);
+      expect((error as Error).message).toMatch(/outside of the source folder '\/data\/abc'/);
+      expect(transfer.files.size).toBe(0);
+      expect([...transfer.reverted.keys()]).toEqual(["/data/abc/ok.txt"]);
+    },
+  );
+});

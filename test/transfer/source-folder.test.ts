@@ -39,6 +39,26 @@ describe("formatSourceFolder", () => {
     expect(result.posix).not.toContain("../");
   });
 
+  it.each([
+    ["/data/{ownerGroup}/{name}", { name: ".." }, "/data/wyrdsisters/__"],
+    ["/data/{ownerGroup}/{name}", { name: "." }, "/data/wyrdsisters/_"],
+    ["/data/{name}/{ownerGroup}", { name: ".." }, "/data/__/wyrdsisters"],
+    ["/data/{ownerGroup}/{name}", { name: "..." }, "/data/wyrdsisters/___"],
+    ["/data/{ownerGroup}{name}", { ownerGroup: ".", name: "." }, "/data/__"],
+    ["/data/.{name}", { name: "." }, "/data/__"],
+  ])("a value of dots cannot act as '.' or '..': %s with %j", (template, values, expected) => {
+    const result = formatSourceFolder(template, dataset(values));
+    expect(result.posix).toBe(expected);
+    expect(result.resolve().posix).toBe(expected);
+    expect(result.posix.split("/")).toHaveLength(template.split("/").length);
+  });
+
+  it("keeps dots that are part of a longer value or of the template", () => {
+    expect(formatSourceFolder("/data/{name}", dataset({ name: "v1.2" })).posix).toBe("/data/v1.2");
+    expect(formatSourceFolder("/data/{name}", dataset({ name: ".hidden" })).posix).toBe("/data/.hidden");
+    expect(formatSourceFolder("/data/../x/{name}", dataset()).posix).toBe("/data/../x/my-dataset");
+  });
+
   it("fills {uid} with a new random id each time", () => {
     const first = formatSourceFolder("/base/{uid}", dataset());
     const second = formatSourceFolder("/base/{uid}", dataset());

@@ -162,6 +162,11 @@ describe("escapePath", () => {
     expect(escapePath("")).toBe("");
   });
 
+  it("keeps '.' and '..' as they are (as Scitacean); formatSourceFolder deals with them", () => {
+    expect(escapePath(".")).toBe(".");
+    expect(escapePath("..")).toBe("..");
+  });
+
   it("output only ever contains allowed characters (random strings)", () => {
     // Deterministic pseudo-random generator so that a failure can be reproduced.
     let seed = 0x2545f491;

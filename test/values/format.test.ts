@@ -84,6 +84,31 @@ describe("parseDateTime", () => {
     expect(() => parseDateTime("2024-13-45T99:00:00", "endTime")).toThrow(/endTime.*2024-13-45T99:00:00/);
   });
 
+  it.each([
+    "2024-02-30",
+    "2024-02-30T10:00:00Z",
+    "2023-02-29T10:00:00Z",
+    "2024-04-31T00:00:00+02:00",
+    "2024-13-01T00:00:00Z",
+    "2024-01-01T25:00:00Z",
+    "2024-01-01T24:00:00",
+    "2024-01-01T10:60",
+  ])("rejects the impossible date-time %s instead of rolling it over, naming it", (text) => {
+    expect(() => parseDateTime(text, "endTime")).toThrow(RangeError);
+    expect(() => parseDateTime(text, "endTime")).toThrow(`endTime: cannot read '${text}' as a date-time`);
+    expect(() => parseDateTime(text, "endTime")).toThrow(/does not exist/);
+  });
+
+  it.each([
+    ["2024-02-29", "2024-02-29T00:00:00.000Z"],
+    ["2024-02-29T23:59:59Z", "2024-02-29T23:59:59.000Z"],
+    ["2000-02-29T12:00:00+02:00", "2000-02-29T10:00:00.000Z"],
+    ["2024-12-31T23:30:00-01:00", "2025-01-01T00:30:00.000Z"],
+    ["0050-01-01T00:00:00Z", "0050-01-01T00:00:00.000Z"],
+  ])("still reads the real date-time %s", (text, iso) => {
+    expect(parseDateTime(text).toISOString()).toBe(iso);
+  });
+
   it("rejects an invalid Date with an error naming the field", () => {
     expect(() => parseDateTime(new Date(Number.NaN), "endTime")).toThrow(/endTime/);
   });
