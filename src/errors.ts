@@ -27,6 +27,8 @@ export interface ScicatCommErrorOptions {
   url?: string;
   /** SciCat's own explanation, parsed from its error body. */
   serverMessage?: string;
+  /** It is not known whether the request took effect; see {@link ScicatCommError.outcomeUnknown}. */
+  outcomeUnknown?: boolean;
 }
 
 /** SciCat answered with an error, or could not be reached. */
@@ -40,12 +42,22 @@ export class ScicatCommError extends ScitaceanError {
   readonly url: string | null;
   /** SciCat's explanation of the error, or `null` if it gave none. */
   readonly serverMessage: string | null;
+  /**
+   * `true` when SciCat may have carried out the request although this error
+   * was raised: no answer came (timeout, dropped connection), a gateway gave
+   * up waiting (502, 504), or SciCat reported success with an answer that
+   * could not be read. For a request that creates something, only looking in
+   * SciCat tells whether it exists. `false` when SciCat refused the request
+   * or could not be reached at all.
+   */
+  readonly outcomeUnknown: boolean;
   constructor(message: string, options: ScicatCommErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status ?? null;
     this.operation = options.operation ?? null;
     this.url = options.url ?? null;
     this.serverMessage = options.serverMessage ?? null;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
 
@@ -59,9 +71,15 @@ export class IntegrityError extends ScitaceanError {
   override name = "IntegrityError";
 }
 
-/** A file could not be uploaded to the file server. */
+/** A file could not be uploaded to the file server, or an upload could not be removed again. */
 export class FileUploadError extends ScitaceanError {
   override name = "FileUploadError";
+  /** Full remote paths of files this upload wrote and could not remove; empty if none are left. */
+  readonly leftOver: readonly string[];
+  constructor(message: string, options: { leftOver?: readonly string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.leftOver = options.leftOver ?? [];
+  }
 }
 
 /** One problem found by validation, tied to the field it concerns. */
@@ -88,18 +106,35 @@ export class ValidationError extends ScitaceanError {
   }
 }
 
+/** What a {@link PartialUploadError} left behind. */
+export interface PartialUploadState {
+  /**
+   * PID of the dataset SciCat created, or `null` if there is none from this
+   * upload or it is not known whether SciCat created one (the message says which).
+   */
+  readonly pid: string | null;
+  /** The dataset's folder on the file server. */
+  readonly sourceFolder: string;
+  /** Full remote paths of the data files that are on the file server. */
+  readonly uploadedFiles: readonly string[];
+}
+
 /**
- * An upload got part of the way: the dataset exists in SciCat, but a later
- * step failed. The message says exactly what exists and what is missing,
- * because regular users cannot delete datasets from SciCat.
+ * An upload stopped part of the way and left behind what it could not undo:
+ * a dataset in SciCat, files on the file server, or both. Regular users
+ * cannot delete datasets from SciCat, so the message and the fields say
+ * exactly what exists and what to do about it.
  */
-export class PartialUploadError extends ScitaceanError {
+export class PartialUploadError extends ScitaceanError implements PartialUploadState {
   override name = "PartialUploadError";
-  /** PID of the dataset that was created. */
-  readonly pid: string;
-  constructor(message: string, pid: string, options?: { cause?: unknown }) {
+  readonly pid: string | null;
+  readonly sourceFolder: string;
+  readonly uploadedFiles: readonly string[];
+  constructor(message: string, state: PartialUploadState, options?: { cause?: unknown }) {
     super(message, options);
-    this.pid = pid;
+    this.pid = state.pid;
+    this.sourceFolder = state.sourceFolder;
+    this.uploadedFiles = state.uploadedFiles;
   }
 }
 

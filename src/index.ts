@@ -97,9 +97,9 @@ export {
   type UploadPhase,
   type UploadProgress,
 } from "./client/client";
-export type { ReadOptions, ScicatClient } from "./client/scicat-client";
+export type { QueryDatasetsOptions, ReadOptions, ScicatClient } from "./client/scicat-client";
 export type { ClientConnectionOptions } from "./client/client";
-export { HttpScicatClient, type HttpScicatClientOptions, type QueryDatasetsOptions } from "./client/http";
+export { HttpScicatClient, type HttpScicatClientOptions } from "./client/http";
 
 // Display
 export { display, show, toMimeBundle, type MimeBundle } from "./display";

@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import * as path from "node:path";
-import { IntegrityError, PartialUploadError, ScicatCommError, ScitaceanError } from "../errors";
+import {
+  FileUploadError,
+  IntegrityError,
+  PartialUploadError,
+  ScicatCommError,
+  type PartialUploadState,
+} from "../errors";
 import { logger } from "../logging";
 import { Attachment } from "../model/attachment";
 import { Dataset } from "../model/dataset";
@@ -280,8 +286,13 @@ export class Client {
 
     let finalized;
     let datablockModels;
+    let uploaded: File[] = [];
+    const left = (): PartialUploadState => ({
+      pid: null,
+      sourceFolder: sourceFolder.posix,
+      uploadedFiles: uploaded.map((f) => sourceFolder.join(f.remotePath).posix),
+    });
     try {
-      let uploaded: File[] = [];
       if (connection !== null) {
         progress.phase("uploading");
         uploaded = await connection.uploadFiles(files, {
@@ -296,19 +307,25 @@ export class Client {
           signal?.throwIfAborted();
           return await step();
         } catch (error) {
-          if (connection !== null && uploaded.length > 0) await revertQuietly(connection, uploaded, error);
+          if (error instanceof ScicatCommError && error.outcomeUnknown) {
+            // SciCat may hold the dataset now; removing its files would leave it pointing at nothing.
+            throw unknownOutcome(error, left());
+          }
+          if (connection !== null && uploaded.length > 0) await revertQuietly(connection, uploaded, error, left());
           throw error;
         }
       };
       progress.phase("hashing");
       datablockModels = await revertOnError(() => toUpload.makeDatablockUploadModels());
       progress.phase("creating-dataset");
+      // No abort from here on: once SciCat has the dataset, stopping would only leave it without its files.
       finalized = await revertOnError(() => this.#scicat.createDatasetModel(toUpload.makeUploadModel()));
     } finally {
       await connection?.close();
     }
 
     const pid = PID.parse(String(finalized.pid));
+    const created = { ...left(), pid: pid.toString() };
     progress.phase("datablocks");
     const createdBlocks: DownloadOrigDatablock[] = [];
     try {
@@ -316,11 +333,14 @@ export class Client {
         createdBlocks.push(await this.#scicat.createOrigDatablock(model, { datasetId: pid }));
       }
     } catch (error) {
+      const done = createdBlocks.length;
       throw new PartialUploadError(
         `Failed to upload the datablocks of SciCat dataset ${pid.toString()}: ${(error as Error).message}\n` +
-          "The dataset and the data files were uploaded, but they are not linked with each other. " +
-          "Please ask a SciCat admin to fix the dataset; uploading again would create a second dataset.",
-        pid.toString(),
+          `The dataset and its ${created.uploadedFiles.length} data files (in '${created.sourceFolder}') were ` +
+          `uploaded, but only ${done} of its ${datablockModels.length} datablocks were created, so the dataset does ` +
+          "not list all of its files. Please ask a SciCat admin to add them; " +
+          "uploading again would create a second dataset.",
+        created,
         { cause: error },
       );
     }
@@ -337,7 +357,7 @@ export class Client {
         `Failed to upload the attachments of SciCat dataset ${pid.toString()}: ${(error as Error).message}\n` +
           `The dataset, its files and ${done} of ${attachmentModels.length} attachments were uploaded. ` +
           "Upload the remaining attachments with client.scicat.createAttachmentForDataset(attachment, { datasetId }).",
-        pid.toString(),
+        created,
         { cause: error },
       );
     }
@@ -429,17 +449,40 @@ export class Client {
   }
 }
 
-async function revertQuietly(connection: UploadConnection, files: File[], cause: unknown): Promise<void> {
+async function revertQuietly(
+  connection: UploadConnection,
+  files: File[],
+  cause: unknown,
+  state: PartialUploadState,
+): Promise<void> {
   try {
     await connection.revertUpload(files);
   } catch (error) {
-    throw new ScitaceanError(
+    // The transfer knows which files it could not remove; without that, any of them may be left.
+    const leftOver = error instanceof FileUploadError && error.leftOver.length > 0 ? error.leftOver : state.uploadedFiles;
+    throw new PartialUploadError(
       `The upload failed (${(cause as Error).message}) and removing the uploaded files failed too ` +
-        `(${(error as Error).message}). These files may be left on the file server: ` +
-        files.map((f) => f.remotePath.posix).join(", "),
+        `(${(error as Error).message}). SciCat has no dataset for them. These files are left on the file server: ` +
+        `${leftOver.join(", ")}. Remove them by hand before uploading again.`,
+      { ...state, uploadedFiles: leftOver },
       { cause },
     );
   }
+}
+
+/** The error for a dataset that SciCat may or may not have created; its files are kept. */
+function unknownOutcome(error: ScicatCommError, state: PartialUploadState): PartialUploadError {
+  const files =
+    state.uploadedFiles.length === 0
+      ? ""
+      : ` Its ${state.uploadedFiles.length} data files were kept in '${state.sourceFolder}' on the file server.`;
+  return new PartialUploadError(
+    `${error.message}\nIt is not known whether SciCat created the dataset.${files} Look for a dataset with ` +
+      `sourceFolder '${state.sourceFolder}' in SciCat: if there is one, the upload worked apart from its ` +
+      "datablocks and attachments, which a SciCat admin can add; if there is none, remove those files and upload again.",
+    state,
+    { cause: error },
+  );
 }
 
 /** Local files to upload, after checking that each has one clear place inside the source folder. */
@@ -486,7 +529,11 @@ function selector(select: FileSelector): (file: File) => boolean {
   if (select === true) return () => true;
   if (select === false) return () => false;
   if (typeof select === "string") return (f) => f.remotePath.posix === select;
-  if (select instanceof RegExp) return (f) => new RegExp(select.source, select.flags.replace("g", "")).test(f.remotePath.posix);
+  if (select instanceof RegExp) {
+    // `g` and `y` make test() stateful or anchored; a selector searches anywhere in the path, every time.
+    const pattern = new RegExp(select.source, select.flags.replace(/[gy]/g, ""));
+    return (f) => pattern.test(f.remotePath.posix);
+  }
   if (typeof select === "function") return select;
   if (Array.isArray(select)) return (f) => select.includes(f.remotePath.posix);
   throw new TypeError("select must be true, false, a remote path, an array of them, a RegExp or a function.");

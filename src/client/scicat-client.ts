@@ -21,6 +21,23 @@ export interface ReadOptions {
   strictValidation?: boolean;
 }
 
+/** Options of {@link ScicatClient.queryDatasets}. */
+export interface QueryDatasetsOptions extends ReadOptions {
+  /** At most this many datasets; needs `order`. */
+  limit?: number;
+  /** Sort order, `"field:asc"` or `"field:desc"`, e.g. `"creationTime:desc"`. */
+  order?: string;
+}
+
+/** SciCat's `limits` of a query, or `null` for none. Throws if `limit` comes without `order`, as Scitacean does. */
+export function queryLimits(options: QueryDatasetsOptions): { order?: string; limit?: number } | null {
+  if (options.limit !== undefined && options.order === undefined) {
+    throw new RangeError("`order` is required when `limit` is specified.");
+  }
+  if (options.limit === undefined && options.order === undefined) return null;
+  return { ...(options.order === undefined ? {} : { order: options.order }), ...(options.limit === undefined ? {} : { limit: options.limit }) };
+}
+
 /** SciCat API v3, as used by Scitacean 24.05. */
 export interface ScicatClient {
   /** `GET datasets/{pid}` */
@@ -31,6 +48,12 @@ export interface ScicatClient {
   getAttachmentsForDataset(pid: PID | string, options?: ReadOptions): Promise<DownloadAttachment[]>;
   /** `GET samples/{id}` */
   getSampleModel(sampleId: string, options?: ReadOptions): Promise<DownloadSample>;
+  /**
+   * `GET datasets/fullquery`: the datasets whose fields equal `fields`
+   * (SciCat names, e.g. `{ proposalId: "p0124" }`; values may be PIDs,
+   * paths or dates). Experimental, as in Scitacean.
+   */
+  queryDatasets(fields: Record<string, unknown>, options?: QueryDatasetsOptions): Promise<DownloadDataset[]>;
   /** `POST datasets`; SciCat assigns the pid. */
   createDatasetModel(dataset: UploadDataset): Promise<DownloadDataset>;
   /** `POST datasets/{pid}/origdatablocks` */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ScicatCommError } from "../errors";
 import { Attachment } from "../model/attachment";
-import type { ReadOptions, ScicatClient } from "../client/scicat-client";
+import { queryLimits, type QueryDatasetsOptions, type ReadOptions, type ScicatClient } from "../client/scicat-client";
 import type {
   DownloadAttachment,
   DownloadDataset,
@@ -14,6 +14,7 @@ import type {
 } from "../model/wire";
 import { PID } from "../values/pid";
 import { PidMap } from "./pid-map";
+import { fullquery } from "./scicat-server/fullquery";
 
 /** Methods of the fake SciCat that can be made to fail with `disable`. */
 export type FakeScicatMethod = keyof ScicatClient;
@@ -82,6 +83,15 @@ export class FakeScicatClient implements ScicatClient {
     const found = this.samples.get(sampleId);
     if (!found) throw new ScicatCommError(`Unable to retrieve sample ${sampleId}: no such sample in the fake SciCat.`);
     return copy(found);
+  }
+
+  /** Matches like SciCat's fullquery; the fake has no users, so every dataset can be found. */
+  async queryDatasets(fields: Record<string, unknown>, options: QueryDatasetsOptions = {}): Promise<DownloadDataset[]> {
+    this.#check("queryDatasets");
+    const limits = queryLimits(options) ?? {};
+    // Through JSON, as over HTTP, so that PIDs, paths and dates compare as the strings SciCat stores.
+    const wanted = JSON.parse(JSON.stringify(fields)) as Record<string, unknown>;
+    return copy(fullquery(this.datasets.values(), wanted, limits));
   }
 
   async createDatasetModel(dataset: UploadDataset): Promise<DownloadDataset> {

@@ -167,6 +167,7 @@ export class UploadSession implements UploadConnection {
       throw new FileUploadError(
         `Could not remove these uploaded files from ${this.#server.description}: ${leftOver.join(", ")}. ` +
           "Remove them by hand (or ask the file server's admins).",
+        { leftOver },
       );
     }
   }
@@ -339,6 +340,6 @@ function uploadFailure(
     error instanceof FileUploadError
       ? error.message
       : `Failed to upload ${what} on ${server.description}: ${messageOf(error)}`;
-  return new FileUploadError(`${message}${note}`, { cause: error });
+  return new FileUploadError(`${message}${note}`, { cause: error, leftOver });
 }
 

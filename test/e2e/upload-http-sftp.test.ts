@@ -240,9 +240,9 @@ class RecordingTransfer implements FileTransfer {
   }
 }
 
-async function loggedInClient(): Promise<{ client: Client; transfer: RecordingTransfer }> {
+async function loggedInClient(options: { timeoutMs?: number } = {}): Promise<{ client: Client; transfer: RecordingTransfer }> {
   const transfer = new RecordingTransfer(sftp());
-  const client = await Client.fromCredentials({ url: server.url, ...USER, fileTransfer: transfer });
+  const client = await Client.fromCredentials({ url: server.url, ...USER, ...options, fileTransfer: transfer });
   return { client, transfer };
 }
 
@@ -561,6 +561,45 @@ describe("a failure before anything is written", () => {
     expect(transfer.log).toEqual([]);
     expect(existsSync(c.remoteRoot)).toBe(false);
   });
+
+  it("a token that expires while the files move: no dataset, the files are removed, the error says to log in again", async () => {
+    const c = freshCase();
+    const token = server.issueToken("nanny", { expiresInSeconds: 60 });
+    const transfer = new RecordingTransfer(sftp());
+    const client = Client.fromToken({ url: server.url, token, fileTransfer: transfer });
+    // The clock jumps past the expiry once the files are up, before the dataset is created.
+    const onProgress = (p: UploadProgress): void => {
+      if (p.phase === "creating-dataset") jest.spyOn(Date, "now").mockReturnValue(Date.now() + 120_000);
+    };
+
+    const error = await failure(client.uploadNewDatasetNow(guideDataset(c), { onProgress }));
+    jest.restoreAllMocks();
+
+    expect(error).toBeInstanceOf(ScicatLoginError);
+    expect(error.message).toMatch(/login has expired/);
+    expect(`${inspect(error)}\n${error.stack}`).not.toContain(token);
+    expect(apiCalls()).toEqual(["POST /datasets/isValid"]);
+    expect(transfer.log).toEqual(["connect", "upload-start", "upload-end", "revert", "close"]);
+    expect(existsSync(c.remoteRoot)).toBe(false);
+    expectNothingInScicat();
+  });
+
+  it("an SFTP server with an unknown host key: refused before any file is written, no dataset", async () => {
+    const c = freshCase();
+    const strangers = path.join(c.local, "known_hosts");
+    writeFileSync(strangers, "");
+    const transfer = new RecordingTransfer(new SFTPFileTransfer({ ...sshd.transferOptions(), knownHosts: strangers }));
+    const client = await Client.fromCredentials({ url: server.url, ...USER, fileTransfer: transfer });
+
+    const error = await failure(client.uploadNewDatasetNow(guideDataset(c)));
+
+    expect(error.message).toMatch(/host key/i);
+    expect(error.message).toContain(strangers);
+    expect(apiCalls()).toEqual(["POST /datasets/isValid"]);
+    expect(transfer.log).toEqual([]);
+    expect(existsSync(c.remoteRoot)).toBe(false);
+    expectNothingInScicat();
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -684,10 +723,14 @@ describe("a failure in SciCat after the files are uploaded", () => {
     expect(pids).toHaveLength(1);
     const pid = pids[0] as string;
     expect(error).toBeInstanceOf(PartialUploadError);
-    expect((error as PartialUploadError).pid).toBe(pid);
+    expect(error).toMatchObject({
+      pid,
+      sourceFolder: c.sourceFolder,
+      uploadedFiles: [path.join(c.sourceFolder, "witchcraft.dat"), path.join(c.sourceFolder, "sub", "spells.txt")],
+    });
     expect(error.message).toContain(pid);
-    expect(error.message).toMatch(/dataset and the data files were uploaded/);
-    expect(error.message).toMatch(/not linked/);
+    expect(error.message).toContain(`The dataset and its 2 data files (in '${c.sourceFolder}') were uploaded`);
+    expect(error.message).toMatch(/only 0 of its 1 datablocks were created/);
     expect(error.message).toMatch(/ask a SciCat admin/);
     expect(error.message).toMatch(/uploading again would create a second dataset/);
     expect(error.cause).toBeInstanceOf(ScicatCommError);
@@ -722,5 +765,73 @@ describe("a failure in SciCat after the files are uploaded", () => {
     expect(readFileSync(path.join(c.sourceFolder, "sub", "spells.txt"), "utf8")).toBe(SPELLS);
     expect(apiCalls()).toEqual([...WRITE_SEQUENCE, "POST /datasets/:pid/attachments"]);
     expect(server.requests.filter((r) => !isLogin(r)).map((r) => r.status)).toEqual([200, 201, 201, 201, 500]);
+  });
+
+  it("POST datasets is carried out but the answer is lost: the files stay, and the error says where to look", async () => {
+    const c = freshCase();
+    const { client, transfer } = await loggedInClient({ timeoutMs: 1_000 });
+    server.hangNext("POST /datasets", { carriedOut: true });
+
+    const error = await failure(client.uploadNewDatasetNow(guideDataset(c)));
+
+    // SciCat has the dataset; removing its files would have left it pointing at nothing.
+    const created = [...server.datasets.values()];
+    expect(created.map((d) => d["sourceFolder"])).toEqual([c.sourceFolder]);
+    expect(readFileSync(path.join(c.sourceFolder, "witchcraft.dat"), "utf8")).toBe(GUIDE_FILE_CONTENT);
+    expect(readFileSync(path.join(c.sourceFolder, "sub", "spells.txt"), "utf8")).toBe(SPELLS);
+    expect(transfer.log).toEqual(["connect", "upload-start", "upload-end", "close"]);
+    expect(apiCalls()).toEqual(WRITE_SEQUENCE.slice(0, 2));
+
+    expect(error).toBeInstanceOf(PartialUploadError);
+    expect(error).toMatchObject({
+      pid: null,
+      sourceFolder: c.sourceFolder,
+      uploadedFiles: [path.join(c.sourceFolder, "witchcraft.dat"), path.join(c.sourceFolder, "sub", "spells.txt")],
+    });
+    expect(error.cause).toBeInstanceOf(ScicatCommError);
+    expect((error.cause as ScicatCommError).outcomeUnknown).toBe(true);
+    expect(error.message).toMatch(/did not answer within 1 s \(timeout\)/);
+    expect(error.message).toContain("It is not known whether SciCat created the dataset.");
+    expect(error.message).toContain(`Its 2 data files were kept in '${c.sourceFolder}'`);
+    expect(error.message).toContain(`Look for a dataset with sourceFolder '${c.sourceFolder}'`);
+  });
+
+  it("a gateway timeout (504) on POST datasets is treated the same: nothing removed", async () => {
+    const c = freshCase();
+    const { client, transfer } = await loggedInClient();
+    server.failNext("POST /datasets", 504);
+
+    const error = await failure(client.uploadNewDatasetNow(guideDataset(c)));
+
+    expect(error).toBeInstanceOf(PartialUploadError);
+    expect((error as PartialUploadError).pid).toBeNull();
+    expect(((error as PartialUploadError).cause as ScicatCommError).status).toBe(504);
+    expect(tree(c.sourceFolder)).toEqual(["sub/", "sub/spells.txt", "witchcraft.dat"]);
+    expect(transfer.log).not.toContain("revert");
+  });
+
+  it("POST datasets fails and a file cannot be removed: the error lists exactly that file", async () => {
+    const c = freshCase();
+    const { client, transfer } = await loggedInClient();
+    server.failNext("POST /datasets", 500);
+    const stuck = path.join(c.sourceFolder, "witchcraft.dat");
+    // While the dataset is being created, a folder takes the file's place; SFTP cannot unlink a folder.
+    const onProgress = (p: UploadProgress): void => {
+      if (p.phase !== "creating-dataset" || statSync(stuck).isDirectory()) return;
+      rmSync(stuck);
+      mkdirSync(stuck);
+    };
+
+    const error = await failure(client.uploadNewDatasetNow(guideDataset(c), { onProgress }));
+
+    expect(transfer.log).toEqual(["connect", "upload-start", "upload-end", "revert", "close"]);
+    expect(tree(c.sourceFolder)).toEqual(["witchcraft.dat/"]);
+    expectNothingInScicat();
+    expect(error).toBeInstanceOf(PartialUploadError);
+    expect(error).toMatchObject({ pid: null, sourceFolder: c.sourceFolder, uploadedFiles: [stuck] });
+    expect(error.message).toContain("SciCat has no dataset for them");
+    expect(error.message).toContain(`These files are left on the file server: ${stuck}.`);
+    expect(error.message).not.toContain("spells.txt");
+    expect((error.cause as ScicatCommError).status).toBe(500);
   });
 });

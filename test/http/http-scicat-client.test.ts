@@ -346,6 +346,8 @@ describe("failures", () => {
     );
     expect(error.status).toBeNull();
     expect(error.operation).toBe("getDatasetModel");
+    // The request went out, so whatever it asked for may have happened.
+    expect(error.outcomeUnknown).toBe(true);
     await expect(impatient.getDatasetModel(thaumPid)).resolves.toMatchObject({ pid: thaumPid });
   });
 
@@ -358,6 +360,22 @@ describe("failures", () => {
     const error = (await failure(client.getDatasetModel("a/b"))) as ScicatCommError;
     expect(error).toBeInstanceOf(ScicatCommError);
     expect(error.message).toMatch(/could not reach SciCat: .*ECONNREFUSED/);
+    // Nothing was sent, so nothing can have happened.
+    expect(error.outcomeUnknown).toBe(false);
+  });
+
+  test("only answers that leave it open whether SciCat did the work say outcomeUnknown", async () => {
+    const upload = rawUploadModel();
+    const outcome = async (status: number): Promise<boolean> => {
+      server.failNext("POST /datasets", status);
+      const error = (await failure(scicat.createDatasetModel(upload))) as ScicatCommError;
+      expect(error.status).toBe(status);
+      return error.outcomeUnknown;
+    };
+    // Refusals: SciCat did not create anything.
+    for (const status of [400, 401, 403, 409, 500, 503]) expect(await outcome(status)).toBe(false);
+    // A gateway that gave up waiting cannot know what SciCat did.
+    for (const status of [502, 504]) expect(await outcome(status)).toBe(true);
   });
 
   test("a web page instead of the API is reported as such", async () => {
@@ -368,7 +386,10 @@ describe("failures", () => {
     await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
     try {
       const client = HttpScicatClient.withoutLogin({ url: `http://127.0.0.1:${(web.address() as AddressInfo).port}` });
-      await expect(client.getDatasetModel("a/b")).rejects.toThrow(/text instead of JSON data.*API root/s);
+      const error = (await failure(client.getDatasetModel("a/b"))) as ScicatCommError;
+      expect(error.message).toMatch(/text instead of JSON data.*API root/s);
+      // It said success; a POST could have been carried out.
+      expect(error.outcomeUnknown).toBe(true);
     } finally {
       await new Promise<void>((resolve) => web.close(() => resolve()));
     }

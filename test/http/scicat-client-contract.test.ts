@@ -12,8 +12,9 @@ import type { ScicatClient } from "../../src/client/scicat-client";
 import { ScicatCommError } from "../../src/errors";
 import { Attachment } from "../../src/model/attachment";
 import { Dataset } from "../../src/model/dataset";
-import type { UploadSample } from "../../src/model/wire";
+import type { DownloadDataset, UploadSample } from "../../src/model/wire";
 import { PID } from "../../src/values/pid";
+import { RemotePath } from "../../src/values/remote-path";
 import { Thumbnail } from "../../src/values/thumbnail";
 import { FakeFileTransfer } from "../../src/testing/fake-file-transfer";
 import { FakeScicatClient } from "../../src/testing/fake-scicat-client";
@@ -97,6 +98,57 @@ describe.each(implementations)("%s", (_name, make) => {
     expect(created).toMatchObject(upload);
     expect(typeof created.sampleId).toBe("string");
     expect(await scicat.getSampleModel(created.sampleId as string)).toEqual(created);
+  });
+
+  describe("queryDatasets (experimental, as in Scitacean)", () => {
+    // Three datasets of two owners in two folders.
+    const seed = [
+      { name: "b-second", owner: "Ponder Stibbons", sourceFolder: "/hex/query/one" },
+      { name: "a-first", owner: "Ponder Stibbons", sourceFolder: "/hex/query/two" },
+      { name: "c-third", owner: "Mustrum Ridcully", sourceFolder: "/hex/query/one" },
+    ];
+    const names = (found: readonly DownloadDataset[]): unknown[] => found.map((d) => d.datasetName);
+    let pids: string[];
+    beforeEach(async () => {
+      pids = [];
+      for (const { name, ...fields } of seed) {
+        pids.push((await scicat.createDatasetModel({ ...rawUploadModel({ name }), ...fields })).pid as string);
+      }
+    });
+
+    test("by one field", async () => {
+      expect(names(await scicat.queryDatasets({ datasetName: "a-first" }))).toEqual(["a-first"]);
+      expect(names(await scicat.queryDatasets({ datasetName: "no such name" }))).toEqual([]);
+    });
+
+    test("by several fields, all of which must match", async () => {
+      const found = await scicat.queryDatasets({ owner: "Ponder Stibbons", sourceFolder: "/hex/query/one" });
+      expect(names(found)).toEqual(["b-second"]);
+    });
+
+    test("with PID and RemotePath values", async () => {
+      expect(names(await scicat.queryDatasets({ pid: PID.parse(pids[2] as string) }))).toEqual(["c-third"]);
+      const inFolder = await scicat.queryDatasets({ sourceFolder: new RemotePath("/hex/query/one") }, { order: "datasetName:asc" });
+      expect(names(inFolder)).toEqual(["b-second", "c-third"]);
+    });
+
+    test("ordered either way, and limited", async () => {
+      const all = { keywords: "thaum" };
+      expect(names(await scicat.queryDatasets(all, { order: "datasetName:asc" }))).toEqual(["a-first", "b-second", "c-third"]);
+      expect(names(await scicat.queryDatasets(all, { order: "datasetName:desc" }))).toEqual(["c-third", "b-second", "a-first"]);
+      expect(names(await scicat.queryDatasets(all, { order: "datasetName:asc", limit: 2 }))).toEqual(["a-first", "b-second"]);
+      expect(names(await scicat.queryDatasets(all, { order: "datasetName:desc", limit: 1 }))).toEqual(["c-third"]);
+    });
+
+    test("a limit needs an order", async () => {
+      await expect(scicat.queryDatasets({}, { limit: 1 })).rejects.toThrow("`order` is required when `limit` is specified.");
+    });
+
+    test("no fields finds every dataset", async () => {
+      const found = await scicat.queryDatasets({});
+      expect(found.map((d) => d.pid).sort()).toEqual(expect.arrayContaining([...pids].sort()));
+      expect(names(found)).toEqual(expect.arrayContaining(["a-first", "b-second", "c-third"]));
+    });
   });
 
   test("unknown ids are ScicatCommErrors", async () => {

@@ -87,6 +87,22 @@ describe("login", () => {
     expect([write.status, write.body]).toEqual([403, { message: "Forbidden resource", error: "Forbidden", statusCode: 403 }]);
     expect(server.requests.at(-1)).toMatchObject({ token: "invalid", user: null });
   });
+
+  test("only 'Authorization: Bearer' logs in; a bare token header or ?access_token= is anonymous", async () => {
+    const token = server.issueToken("ponder");
+    const bare = await fetch(`${server.url}/datasets`, {
+      method: "POST",
+      headers: { Authorization: token, "Content-Type": "application/json" },
+      body: JSON.stringify(rawUploadModel()),
+    });
+    expect(bare.status).toBe(403);
+    expect(server.requests.at(-1)).toMatchObject({ token: "none", user: null, status: 403 });
+    const inQuery = await call("POST", `/api/v3/datasets?access_token=${token}`, { body: rawUploadModel() });
+    expect(inQuery.status).toBe(403);
+    expect(server.requests.at(-1)).toMatchObject({ token: "none", user: null });
+    expect((await call("POST", "/api/v3/datasets", { token, body: rawUploadModel() })).status).toBe(201);
+    expect(server.requests.at(-1)).toMatchObject({ token: "valid", user: "ponder" });
+  });
 });
 
 describe("creating datasets", () => {
@@ -282,6 +298,27 @@ describe("test controls", () => {
       expect(answer.body).toEqual({ message: "Service Unavailable", error: "Service Unavailable", statusCode: 503 });
     }
     expect((await call("POST", "/api/v3/datasets", { user: "ponder", body: rawUploadModel() })).status).toBe(201);
+  });
+
+  test("hangNext never answers; with carriedOut the request still takes effect", async () => {
+    const timeout = (): { signal: AbortSignal } => ({ signal: AbortSignal.timeout(300) });
+    server.hangNext("POST /datasets", { times: 2, carriedOut: true });
+    server.hangNext("GET /datasets/:pid");
+    for (let i = 0; i < 2; i++) {
+      const request = fetch(`${server.url}/datasets`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${server.issueToken("ponder")}`, "Content-Type": "application/json" },
+        body: JSON.stringify(rawUploadModel()),
+        ...timeout(),
+      });
+      await expect(request).rejects.toThrow();
+    }
+    // Both were created although neither was answered.
+    expect(server.datasets.size).toBe(2);
+    expect(server.requests.slice(-2).map((r) => r.status)).toEqual([null, null]);
+    const pid = [...server.datasets.keys()][0] as string;
+    await expect(fetch(`${server.url}/datasets/${encodeURIComponent(pid)}`, timeout())).rejects.toThrow();
+    expect((await call("GET", `/api/v3/datasets/${encodeURIComponent(pid)}`, { user: "ponder" })).status).toBe(200);
   });
 
   test("the request log has route, body, user and status", async () => {

@@ -15,7 +15,7 @@ import type {
   UploadSample,
 } from "../../model/wire";
 import { PID } from "../../values/pid";
-import type { ReadOptions, ScicatClient } from "../scicat-client";
+import { queryLimits, type QueryDatasetsOptions, type ReadOptions, type ScicatClient } from "../scicat-client";
 import { loginForToken } from "./login";
 import {
   acceptResponse,
@@ -44,14 +44,6 @@ export interface HttpConnectionOptions {
 export interface HttpScicatClientOptions extends HttpConnectionOptions {
   /** Access token (a JWT, or any other token SciCat accepts); `null` or absent for anonymous access. */
   token?: string | null;
-}
-
-/** Options of {@link HttpScicatClient.queryDatasets}. */
-export interface QueryDatasetsOptions extends ReadOptions {
-  /** At most this many datasets; needs `order`. */
-  limit?: number;
-  /** Sort order, `"field:asc"` or `"field:desc"`, e.g. `"creationTime:desc"`. */
-  order?: string;
 }
 
 function normalizeUrl(url: unknown): string {
@@ -210,13 +202,9 @@ export class HttpScicatClient implements ScicatClient {
    */
   async queryDatasets(fields: Record<string, unknown>, options: QueryDatasetsOptions = {}): Promise<DownloadDataset[]> {
     const operation = "queryDatasets";
-    if (options.limit !== undefined && options.order === undefined) {
-      throw new RangeError("`order` is required when `limit` is specified.");
-    }
+    const limits = queryLimits(options);
     const params: Record<string, string> = { fields: JSON.stringify(fields) };
-    if (options.limit !== undefined || options.order !== undefined) {
-      params["limits"] = JSON.stringify({ order: options.order, limit: options.limit });
-    }
+    if (limits !== null) params["limits"] = JSON.stringify(limits);
     const body = await this.#call({ method: "GET", path: "datasets/fullquery", operation, params });
     return this.#list(DATASET_SCHEMA, body, operation, options) as DownloadDataset[];
   }
@@ -342,7 +330,7 @@ export class HttpScicatClient implements ScicatClient {
         `Error in operation '${request.operation}' (${request.method} ${redactUrl(spec.url)}): SciCat answered with ` +
           `text instead of JSON data: '${response.body.slice(0, 80)}'. Is the URL SciCat's API root, ` +
           "e.g. 'https://scicat.example/api/v3'?",
-        { status: response.status, operation: request.operation, url: redactUrl(spec.url) },
+        { status: response.status, operation: request.operation, url: redactUrl(spec.url), outcomeUnknown: true },
       );
     }
     logger.info(`API call successful for operation '${request.operation}'`);
@@ -368,7 +356,8 @@ export class HttpScicatClient implements ScicatClient {
     if (!isRecord(body)) {
       throw new ScicatCommError(
         `Error in operation '${operation}': expected a ${schema.what} from SciCat, got ${JSON.stringify(body)?.slice(0, 80)}.`,
-        { operation },
+        // SciCat reported success, so whatever was asked may well have been done.
+        { operation, outcomeUnknown: true },
       );
     }
     acceptResponse(schema, body, { operation, strict: options.strictValidation ?? false });
@@ -381,7 +370,8 @@ export class HttpScicatClient implements ScicatClient {
     if (!Array.isArray(body)) {
       throw new ScicatCommError(
         `Error in operation '${operation}': expected a list of ${schema.what}s from SciCat, got ${JSON.stringify(body)?.slice(0, 80)}.`,
-        { operation },
+        // SciCat reported success, so whatever was asked may well have been done.
+        { operation, outcomeUnknown: true },
       );
     }
     acceptResponse(schema, body, { operation, strict: options.strictValidation ?? false });

@@ -6,7 +6,6 @@ export {
   HttpScicatClient,
   type HttpConnectionOptions,
   type HttpScicatClientOptions,
-  type QueryDatasetsOptions,
 } from "./http-scicat-client";
 export { LOGIN_ENDPOINTS, type LoginEndpoint } from "./login";
 export { AccessToken, decodeJwtPayload, jwtExpiry, EXPIRED_LOGIN_MESSAGE, TOKEN_EXPIRY_MARGIN_MS } from "./token";

@@ -100,10 +100,20 @@ export async function send(http: AxiosInstance, spec: RequestSpec): Promise<RawR
     throw new ScicatCommError(`Error in operation '${spec.operation}' (${spec.method} ${shownUrl}): ${what}`, {
       operation: spec.operation,
       url: shownUrl,
+      outcomeUnknown: timedOut || !neverSent(error),
     });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Network errors that happen before a request leaves this machine. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** Whether the request certainly did not reach SciCat (as opposed to a dropped connection). */
+function neverSent(error: unknown): boolean {
+  const code = axios.isAxiosError(error) ? error.code : (error as NodeJS.ErrnoException | null)?.code;
+  return code !== undefined && NOT_SENT_CODES.has(code);
 }
 
 /** The message of a network error, without the request it belonged to. */
@@ -135,5 +145,7 @@ export function httpError(spec: RequestSpec, response: RawResponse, hint?: strin
     operation: spec.operation,
     url: shownUrl,
     serverMessage,
+    // A gateway that gave up waiting does not know whether SciCat carried the request out.
+    outcomeUnknown: response.status === 502 || response.status === 504,
   });
 }

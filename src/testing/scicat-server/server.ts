@@ -12,6 +12,7 @@ import {
   validateDto,
   type Dto,
 } from "./dto";
+import { fullquery } from "./fullquery";
 import { signJwt, verifyJwt } from "./jwt";
 import {
   addSiUnits,
@@ -193,7 +194,7 @@ export class ScicatServer {
   readonly #routes: readonly Route[];
   /** Per route, what the next requests get: a failure, or `null` for a normal answer. */
   readonly #failures = new Map<string, Array<Reply | null>>();
-  readonly #hangs = new Map<string, number>();
+  readonly #hangs = new Map<string, Array<{ carriedOut: boolean }>>();
   #server: Server | null = null;
   #port = 0;
 
@@ -292,10 +293,17 @@ export class ScicatServer {
     this.#failures.set(key, list);
   }
 
-  /** Makes the next request to `route` never get an answer (until {@link stop}), for timeout tests. */
-  hangNext(route: string, times = 1): void {
+  /**
+   * Makes the next `times` requests to `route` never get an answer (until
+   * {@link stop}), for timeout tests. With `carriedOut`, the server does what
+   * was asked (creates the dataset, …) and only the answer is lost, as when a
+   * connection drops or a proxy gives up.
+   */
+  hangNext(route: string, options: { times?: number; carriedOut?: boolean } = {}): void {
     const key = this.#routeKeyOf(route);
-    this.#hangs.set(key, (this.#hangs.get(key) ?? 0) + times);
+    const list = this.#hangs.get(key) ?? [];
+    for (let i = 0; i < (options.times ?? 1); i++) list.push({ carriedOut: options.carriedOut ?? false });
+    this.#hangs.set(key, list);
   }
 
   /** Forgets all records, requests and pending failures. */
@@ -416,9 +424,10 @@ export class ScicatServer {
     return null;
   }
 
-  #authenticate(req: IncomingMessage, query: URLSearchParams): { user: SessionUser | null; token: RecordedRequest["token"] } {
+  #authenticate(req: IncomingMessage): { user: SessionUser | null; token: RecordedRequest["token"] } {
+    // Only `Authorization: Bearer <jwt>`, like the backend's JWT strategy: a bare token or `?access_token=` is ignored.
     const header = req.headers.authorization;
-    const raw = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : (header ?? query.get("access_token"));
+    const raw = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : null;
     if (!raw) return { user: null, token: "none" };
     const check = verifyJwt(raw, this.#secret);
     if (check.state !== "valid") return { user: null, token: check.state };
@@ -435,7 +444,7 @@ export class ScicatServer {
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const query = url.searchParams;
-    const { user, token } = this.#authenticate(req, query);
+    const { user, token } = this.#authenticate(req);
     const entry: RecordedRequest = {
       method,
       path: url.pathname,
@@ -481,20 +490,20 @@ export class ScicatServer {
     // The global JWT guard runs first: an expired token fails every route.
     if (token === "expired") return answer(nestError(401, "SESSION_EXPIRED").reply);
 
-    const hangs = this.#hangs.get(key) ?? 0;
-    if (hangs > 0) {
-      this.#hangs.set(key, hangs - 1);
-      return; // never answered; stop() drops the connection
-    }
-    const failure = this.#failures.get(key)?.shift();
+    // A hung request is never answered; stop() drops its connection.
+    const hang = this.#hangs.get(key)?.shift();
+    if (hang && !hang.carriedOut) return;
+    const failure = hang ? undefined : this.#failures.get(key)?.shift();
     if (failure) return answer(failure);
 
+    let result: Reply;
     try {
-      answer(found.route.handle({ params: found.params, query, body: entry.body, user }));
+      result = found.route.handle({ params: found.params, query, body: entry.body, user });
     } catch (error) {
       if (!(error instanceof HttpError)) this.unexpectedErrors.push(error);
-      answer(error instanceof HttpError ? error.reply : INTERNAL_ERROR);
+      result = error instanceof HttpError ? error.reply : INTERNAL_ERROR;
     }
+    if (!hang) answer(result);
   }
 
   // ---------------------------------------------------------------- permissions
@@ -648,16 +657,7 @@ export class ScicatServer {
     else if (!this.#isAdmin(ctx.user) && !fields["isPublished"]) {
       fields["userGroups"] = [...asStrings(fields["userGroups"]), ...ctx.user.groups];
     }
-    let found = [...this.datasets.values()].filter((d) => Object.entries(fields).every(([k, v]) => matchesField(d, k, v)));
-    const order = typeof limits["order"] === "string" ? limits["order"] : null;
-    if (order !== null) {
-      const [field = "", direction = "asc"] = order.split(":");
-      const sign = direction.toLowerCase() === "desc" ? -1 : 1;
-      found = found.sort((a, b) => sign * compareValues(a[field], b[field]));
-    }
-    const skip = typeof limits["skip"] === "number" ? limits["skip"] : 0;
-    const limit = typeof limits["limit"] === "number" ? limits["limit"] : 100;
-    return { status: 200, body: found.slice(skip, skip + limit).map(datasetToV3) };
+    return { status: 200, body: fullquery(this.datasets.values(), fields, limits).map(datasetToV3) };
   }
 
   // ---------------------------------------------------------------- orig datablocks
@@ -809,32 +809,3 @@ function attachmentToV3(stored: JsonRecord): JsonRecord {
   return out;
 }
 
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === undefined || a === null) return -1;
-  if (b === undefined || b === null) return 1;
-  return typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
-}
-
-/** One `fields` entry of a fullquery, as the backend's `createFullqueryFilter` reads it. */
-function matchesField(record: JsonRecord, key: string, wanted: unknown): boolean {
-  if (key === "text") {
-    const text = String(wanted).toLowerCase();
-    return [record["datasetName"], record["description"]].some((v) => typeof v === "string" && v.toLowerCase().includes(text));
-  }
-  if (key === "mode") return isRecord(wanted) && Object.entries(wanted).every(([k, v]) => matchesField(record, k, v));
-  if (key === "userGroups") {
-    const groups = asStrings(wanted);
-    return groups.includes(record["ownerGroup"] as string) || asStrings(record["accessGroups"]).some((g) => groups.includes(g));
-  }
-  const value = record[key];
-  const values = Array.isArray(value) ? value : [value];
-  if (Array.isArray(wanted)) return values.some((v) => wanted.includes(v));
-  if (isRecord(wanted) && ("begin" in wanted || "end" in wanted)) {
-    const time = Date.parse(String(value));
-    const begin = wanted["begin"] === undefined ? -Infinity : Date.parse(String(wanted["begin"]));
-    const end = wanted["end"] === undefined ? Infinity : Date.parse(String(wanted["end"]));
-    return time >= begin && time <= end;
-  }
-  return values.some((v) => v === wanted);
-}
