@@ -4,7 +4,18 @@
  * files directly on disk.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 import { Client } from "../../src/client/client";
 import { FileUploadError, IntegrityError } from "../../src/errors";
@@ -276,12 +287,158 @@ describe("upload", () => {
     expect(existsSync(remote)).toBe(false);
   });
 
-  it("uses its source folder template, filled once per upload", () => {
+  it("uses its source folder template, filled once per upload", async () => {
     const t = transfer({ sourceFolder: "/data/{ownerGroup}/{name}" });
     expect(t.sourceFolderFor(datasetWith(local.dir, {}, null)).posix).toBe("/data/wyrdsisters/Transfer test");
     expect(transfer().sourceFolderFor(datasetWith(local.dir, {}, "/from/dataset")).posix).toBe("/from/dataset");
+
+    const { remote, localDir } = fresh();
+    const withUid = transfer({ sourceFolder: `${remote}/{ownerGroup}/{uid}` });
+    // Every filling makes a new uid, so an upload that filled the template twice would split dataset and files.
+    const probe = datasetWith(path.join(localDir, "probe"), {}, null);
+    expect(withUid.sourceFolderFor(probe).posix).not.toBe(withUid.sourceFolderFor(probe).posix);
+
+    const scicat = new FakeScicatClient();
+    const client = new Client({ scicat, fileTransfer: withUid });
+    const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    const folders: string[] = [];
+    for (const name of ["first", "second"]) {
+      const files = { "top.txt": `${name} top`, "sub/deep/inner.txt": `${name} inner` };
+      // The dataset's own sourceFolder is replaced by the template.
+      const dset = datasetWith(path.join(localDir, name), files, "/not/used");
+      const finalized = await client.uploadNewDatasetNow(dset);
+      const folder = finalized.sourceFolder?.posix as string;
+      expect(folder).toMatch(new RegExp(`^${remote}/wyrdsisters/${uuid}$`));
+      // The record in SciCat and the files on the server name the same folder.
+      expect(scicat.datasets.get(String(finalized.pid))?.sourceFolder).toBe(folder);
+      for (const [relative, content] of Object.entries(files)) {
+        expect(readFileSync(path.join(folder, relative), "utf8")).toBe(content);
+        const file = finalized.files.find((f) => f.remotePath.posix === relative);
+        expect(file?.remoteAccessPath(finalized.sourceFolder)?.posix).toBe(`${folder}/${relative}`);
+      }
+      folders.push(path.basename(folder));
+    }
+    // One folder per upload, holding all of that upload's files, and nothing anywhere else.
+    expect(folders[0]).not.toBe(folders[1]);
+    const perUpload = (uid: string): string[] =>
+      ["/", "/sub/", "/sub/deep/", "/sub/deep/inner.txt", "/top.txt"].map((p) => `wyrdsisters/${uid}${p}`);
+    expect(tree(remote)).toEqual(["wyrdsisters/", ...folders.flatMap(perUpload)].sort());
+    expect(existsSync("/not/used")).toBe(false);
+  });
+
+  it.each([
+    ["shorter", (file: string) => truncateSync(file, 1234), 1234],
+    ["longer", (file: string) => appendFileSync(file, "extra"), 100_005],
+  ])(
+    "fails loudly and removes what it wrote when the file on the server is %s than what was sent",
+    async (_, change, remoteSize) => {
+      const { remote, localDir } = fresh();
+      const target = path.join(remote, "new");
+      const dset = datasetWith(localDir, { "a.txt": "first", "sub/changed.bin": bytes(100_000) }, target);
+      let changed = false;
+      const onProgress = (p: FileProgress): void => {
+        // All bytes are confirmed by the server, before the upload reads the file's size back.
+        if (p.remotePath.posix === "sub/changed.bin" && p.bytesDone === p.bytesTotal) {
+          change(path.join(target, "sub", "changed.bin"));
+          changed = true;
+        }
+      };
+      const error = await upload(dset, target, transfer(), onProgress).catch((e: unknown) => e);
+      expect(changed).toBe(true);
+      expect(error).toBeInstanceOf(FileUploadError);
+      expect((error as Error).message).toContain(
+        `The uploaded file '${target}/sub/changed.bin' has ${remoteSize} bytes on SFTP host '${sshd.host}:${sshd.port}', ` +
+          "but 100000 bytes were sent",
+      );
+      // Both files and the folders the upload made are gone again.
+      expect(existsSync(remote)).toBe(false);
+    },
+  );
+
+  it("refuses a file that appears on the server after the check, without touching a byte of it", async () => {
+    const { remote, localDir } = fresh();
+    const dset = datasetWith(localDir, { "a.txt": "first", "sub/raced.bin": bytes(10), "z.txt": "last" }, remote);
+    expect(remotePaths(dset.files)).toEqual(["a.txt", "sub/raced.bin", "z.txt"]);
+    const raced = path.join(remote, "sub", "raced.bin");
+    const theirs = bytes(70_000);
+    let before: ReturnType<typeof statSync> | undefined;
+    const log = progressLog();
+    const onProgress = (p: FileProgress): void => {
+      log.onProgress(p);
+      // The targets were checked and the folders made; someone else now creates the next target.
+      if (p.remotePath.posix === "a.txt" && p.bytesDone === p.bytesTotal && before === undefined) {
+        writeFileSync(raced, theirs, { flag: "wx" });
+        before = statSync(raced);
+      }
+    };
+    const error = await upload(dset, remote, transfer(), onProgress).catch((e: unknown) => e);
+    expect(before).toBeDefined();
+    expect(error).toBeInstanceOf(FileUploadError);
+    const message = (error as Error).message;
+    expect(message).toContain(`to '${raced}'`);
+    expect(message).toContain(`a file already exists at '${raced}', and files are never overwritten`);
+    // Their file: same bytes, same inode, not written to.
+    expect(readFileSync(raced).equals(theirs)).toBe(true);
+    const after = statSync(raced);
+    expect(after.ino).toBe(before?.ino);
+    expect(after.mtimeMs).toBe(before?.mtimeMs);
+    expect(log.events.filter((e) => e.remotePath.posix === "sub/raced.bin" && e.bytesDone > 0)).toEqual([]);
+    // What this upload wrote is removed; the folders stay because they hold the other file.
+    expect(tree(remote)).toEqual(["sub/", "sub/raced.bin"]);
+  });
+
+  it("refuses a source folder below a regular file, naming it, before creating anything", async () => {
+    const { remote, localDir } = fresh();
+    writeFiles(remote, { blocker: "I am a file" });
+    const target = path.join(remote, "blocker", "deeper", "src");
+    const dset = datasetWith(localDir, { "a.txt": "a" }, target);
+    const error = await upload(dset, target).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileUploadError);
+    expect((error as Error).message).toContain(
+      `Cannot create the folder '${remote}/blocker' on SFTP host '${sshd.host}:${sshd.port}': a file is in the way`,
+    );
+    expect(tree(remote)).toEqual(["blocker"]);
+    expect(readFileSync(path.join(remote, "blocker"), "utf8")).toBe("I am a file");
+  });
+
+  it("reports a folder the server refuses to create, naming it, and removes the folders it made", async () => {
+    const { remote, localDir } = fresh();
+    const locked = path.join(remote, "locked");
+    mkdirSync(locked, { recursive: true });
+    const dset = datasetWith(localDir, { "made/a.txt": "a", "locked/sub/b.txt": "b" }, remote);
+    const unlock = lockFolder(locked);
+    let error: unknown;
+    try {
+      error = await upload(dset, remote).catch((e: unknown) => e);
+    } finally {
+      unlock();
+    }
+    expect(error).toBeInstanceOf(FileUploadError);
+    const message = (error as Error).message;
+    expect(message.startsWith(`Failed to create the folder '${locked}/sub' on SFTP host '${sshd.host}:${sshd.port}': `)).toBe(
+      true,
+    );
+    expect(message).toMatch(/permission denied/i);
+    expect(message).toContain("Check that you may write there");
+    // 'made' was created before 'locked/sub' failed, and is removed again.
+    expect(tree(remote)).toEqual(["locked/"]);
   });
 });
+
+/**
+ * Makes a folder refuse new entries, also for root (which ignores permission
+ * bits): the immutable attribute for root, else read-only permissions.
+ * Returns the undo.
+ */
+function lockFolder(folder: string): () => void {
+  if (process.getuid?.() === 0) {
+    const locked = spawnSync("chattr", ["+i", folder], { encoding: "utf8" });
+    if (locked.status !== 0) throw new Error(`chattr +i failed: ${locked.stderr || String(locked.error)}`);
+    return () => void spawnSync("chattr", ["-i", folder]);
+  }
+  chmodSync(folder, 0o555);
+  return () => chmodSync(folder, 0o755);
+}
 
 function uploadedCreationTime(file: File): Date {
   // A file that is also local reports its local mtime as creationTime; the remote time is in the remote-only view.
