@@ -41,6 +41,7 @@ export { OrigDatablock } from "./model/datablock";
 export { Attachment, ATTACHMENT_FIELDS, type AttachmentInit } from "./model/attachment";
 export { Sample, SAMPLE_FIELDS, type SampleInit } from "./model/sample";
 export { Lifecycle, Relationship, Technique } from "./model/user-models";
+export type { FromDownloadOptions } from "./model/table-model";
 export type {
   DownloadAttachment,
   DownloadDataFile,

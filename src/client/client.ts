@@ -22,6 +22,12 @@ import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/t
 import { HttpScicatClient } from "./http";
 import type { ScicatClient } from "./scicat-client";
 
+/**
+ * Building models from what the ScicatClient returned: it has checked the
+ * records and warned about their problems, so the models need not warn again.
+ */
+const CHECKED = { reportProblems: false } as const;
+
 /** Which files to download: all (`true`), none, a remote path, a list of them, a pattern or a predicate. */
 export type FileSelector = boolean | string | readonly string[] | RegExp | ((file: File) => boolean);
 
@@ -211,12 +217,12 @@ export class Client {
       );
     }
     const attachments = options.attachments ? await this.#scicat.getAttachmentsForDataset(id, read) : null;
-    return Dataset.fromDownloadModels({ dataset, origDatablocks, attachments });
+    return Dataset.fromDownloadModels({ dataset, origDatablocks, attachments }, CHECKED);
   }
 
   /** Downloads a sample. */
   async getSample(sampleId: string, options: { strictValidation?: boolean } = {}): Promise<Sample> {
-    return Sample.fromDownloadModel(await this.#scicat.getSampleModel(sampleId, options));
+    return Sample.fromDownloadModel(await this.#scicat.getSampleModel(sampleId, options), CHECKED);
   }
 
   /**
@@ -225,7 +231,7 @@ export class Client {
    */
   async uploadNewSampleNow(sample: Sample): Promise<Sample> {
     const model = sample.replace({ sampleId: null }).makeUploadModel();
-    return Sample.fromDownloadModel(await this.#scicat.createSampleModel(model));
+    return Sample.fromDownloadModel(await this.#scicat.createSampleModel(model), CHECKED);
   }
 
   /**
@@ -240,7 +246,7 @@ export class Client {
       logger.warn("Downloading attachments for a dataset that already has attachments; they are replaced.");
     }
     const models = await this.#scicat.getAttachmentsForDataset(dataset.pid);
-    return dataset.replace({ attachments: models.map((m) => Attachment.fromDownloadModel(m)) });
+    return dataset.replace({ attachments: models.map((m) => Attachment.fromDownloadModel(m, CHECKED)) });
   }
 
   /**
@@ -316,7 +322,7 @@ export class Client {
         }
       };
       progress.phase("hashing");
-      datablockModels = await revertOnError(() => toUpload.makeDatablockUploadModels());
+      datablockModels = await revertOnError(() => toUpload.makeDatablockUploadModels(signal ? { signal } : {}));
       progress.phase("creating-dataset");
       // No abort from here on: once SciCat has the dataset, stopping would only leave it without its files.
       finalized = await revertOnError(() => this.#scicat.createDatasetModel(toUpload.makeUploadModel()));
@@ -362,11 +368,10 @@ export class Client {
       );
     }
     progress.phase("done");
-    return Dataset.fromDownloadModels({
-      dataset: finalized,
-      origDatablocks: createdBlocks,
-      attachments: createdAttachments,
-    });
+    return Dataset.fromDownloadModels(
+      { dataset: finalized, origDatablocks: createdBlocks, attachments: createdAttachments },
+      CHECKED,
+    );
   }
 
   /**
@@ -408,7 +413,7 @@ export class Client {
     );
     // Download next to the target under a temporary name; only a verified file takes the real name.
     const partial = needed.map((f) => partialName(f.localPath as string));
-    const connection = await this.#fileTransfer.connectForDownload(dataset);
+    const connection = await this.#fileTransfer.connectForDownload(dataset, sourceFolder.join((needed[0] as File).remotePath));
     try {
       for (const file of needed) await mkdir(path.dirname(file.localPath as string), { recursive: true });
       progress.phase("downloading");

@@ -3,14 +3,17 @@
  *
  * Run as `node dist/display/kernel.js --config-path <connection file> [--js]` (see
  * `scripts/install-kernel.js`). It is tslab 1.0.22's `startKernel` rebuilt from tslab's exported
- * internals, with one difference: the executor's `log`, which tslab calls only for a cell's last
+ * internals, with two differences: the executor's `log`, which tslab calls only for a cell's last
  * value, sends values implementing `Symbol.for("Jupyter.display")` as a real `execute_result`
- * (HTML + text, with `Out[n]`) instead of printing them. Everything else is stock tslab.
+ * (HTML + text, with `Out[n]`) instead of printing them; and the sockets are bound before they are
+ * read (see `DisplayServer.init`). Everything else is stock tslab.
  *
  * tslab is resolved from this package's own `node_modules` (not from the notebook folder, unlike
  * `tslab kernel`), and cells run with the kernel's cwd, which Jupyter sets to the notebook's folder.
  * @module
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { createConverter } from "tslab/dist/converter";
 import type { Converter } from "tslab/dist/converter";
 import { createExecutor } from "tslab/dist/executor";
@@ -50,30 +53,37 @@ class DisplayServer extends jupyter.ZmqServer {
   private readonly resultSenders = new WeakMap<WriteDisplayData, (bundle: MimeBundle) => void>();
 
   /**
-   * Resolves once every socket is bound. tslab binds its five sockets in parallel and starts
-   * reading the shell socket at once, so a request could arrive while the iopub socket is still
-   * binding; publishing its busy status then fails ("Socket is blocked by a bind or unbind
-   * operation") and the request is lost. Shell messages therefore wait for this.
+   * tslab's `init`, in a safe order: bind every socket first, then start reading. tslab starts
+   * its read loops before binding, and zeromq refuses a `receive()` on a socket whose bind has
+   * not completed (EBUSY, "Socket is blocked by a bind or unbind operation"). A request that
+   * arrives that early ends the loop, and the kernel never answers again; likewise publishing on
+   * iopub while it is still binding fails. Jupyter's clients reconnect until the sockets are
+   * bound, so nothing is lost by waiting.
    */
-  private readonly bound: Promise<void>;
-  private markBound: () => void = () => undefined;
-
-  constructor(...args: ConstructorParameters<typeof jupyter.ZmqServer>) {
-    super(...args);
-    this.bound = new Promise((resolve) => (this.markBound = resolve));
-  }
-
   override async init(): Promise<void> {
-    try {
-      await super.init();
-    } finally {
-      this.markBound();
-    }
-  }
-
-  override async handleShellMessage(sock: Parameters<jupyter.ZmqServer["handleShellMessage"]>[0], ...args: Buffer[]): Promise<void> {
-    await this.bound;
-    return super.handleShellMessage(sock, ...args);
+    this.connInfo = JSON.parse(readFileSync(this.configPath, "utf-8")) as typeof this.connInfo;
+    const { transport, ip } = this.connInfo;
+    // The zeromq that tslab itself loads, so that there is one native module in the process.
+    const zmq = require(require.resolve("zeromq", { paths: [path.dirname(require.resolve("tslab/package.json"))] })) as ZeroMq;
+    this.iopub = new zmq.Publisher();
+    this.shell = new zmq.Router();
+    this.control = new zmq.Router();
+    this.stdin = new zmq.Router();
+    this.hb = new zmq.Reply();
+    const bind = (socket: { bind(address: string): Promise<void> }, port: number): Promise<void> =>
+      socket.bind(`${transport}://${ip}:${port}`);
+    await Promise.all([
+      bind(this.iopub, this.connInfo.iopub_port),
+      bind(this.shell, this.connInfo.shell_port),
+      bind(this.control, this.connInfo.control_port),
+      bind(this.stdin, this.connInfo.stdin_port),
+      bind(this.hb, this.connInfo.hb_port),
+    ]);
+    // As in tslab: each loop ends when its socket is closed; messages are handled concurrently.
+    void serve(this.shell, (frames) => void this.handleShellMessage(this.shell, ...frames));
+    void serve(this.control, (frames) => void this.handleShellMessage(this.control, ...frames));
+    // A reply socket must finish sending before it can receive again.
+    void serve(this.hb, (frames) => this.hb.send(frames));
   }
 
   /** Same as tslab's `handleExecute`, but also registers the cell's `execute_result` sender. */
@@ -111,6 +121,17 @@ class DisplayServer extends jupyter.ZmqServer {
     const send = current ? this.resultSenders.get(current) : undefined;
     send?.(bundle);
     return send !== undefined;
+  }
+}
+
+type ZeroMq = typeof import("zeromq");
+
+/** Calls `handle` with every message `socket` receives (waiting for it), until the socket is closed. */
+async function serve(socket: AsyncIterable<Buffer[]>, handle: (frames: Buffer[]) => void | Promise<void>): Promise<void> {
+  try {
+    for await (const frames of socket) await handle(frames);
+  } catch (error) {
+    console.error("Kernel socket stopped:", error);
   }
 }
 
@@ -162,7 +183,11 @@ export function startKernel(argv: readonly string[] = process.argv.slice(2)): vo
   // As tslab: report instead of dying, so one bad callback does not kill the session.
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
   process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
-  void server.init();
+  // Without its sockets the kernel could never answer: exit, so that Jupyter reports it dead at once.
+  server.init().catch((error: unknown) => {
+    console.error("The kernel could not open its sockets:", error);
+    process.exit(1);
+  });
 }
 
 if (require.main === module) startKernel();

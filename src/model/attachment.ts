@@ -5,6 +5,7 @@ import {
   sameValues,
   VALUES,
   valuesToJson,
+  type FromDownloadOptions,
   type ModelFieldSpec,
   type ModelInit,
   type ReadOnlyInit,
@@ -59,8 +60,8 @@ export class Attachment {
   }
 
   /** An attachment as SciCat returned it. Unreadable values are kept and logged. */
-  static fromDownloadModel(model: DownloadAttachment): Attachment {
-    return modelFromJson(Attachment.prototype, ATTACHMENT_FIELDS, model, "Attachment");
+  static fromDownloadModel(model: DownloadAttachment, options: FromDownloadOptions = {}): Attachment {
+    return modelFromJson(Attachment.prototype, ATTACHMENT_FIELDS, model, "Attachment", options);
   }
 
   /** The body of `POST datasets/{pid}/attachments`. */

@@ -22,14 +22,22 @@ const HASH_CONCURRENCY = 8;
 
 /**
  * `fn` of every item, in the order of `items`, with at most `limit` calls
- * running at once. After a failure no further calls start; the first error is thrown.
+ * running at once. After a failure, or once `signal` aborts, no further calls
+ * start; the first error is thrown.
  */
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
     while (!failed && next < items.length) {
+      if (signal?.aborted) failed = true;
+      signal?.throwIfAborted();
       const index = next++;
       try {
         results[index] = await fn(items[index] as T);
@@ -133,10 +141,11 @@ export class OrigDatablock {
 
   /**
    * The body of `POST datasets/{pid}/origdatablocks`. Computes checksums of
-   * local files, a few at a time, in the order of {@link OrigDatablock.files}.
+   * local files, a few at a time, in the order of {@link OrigDatablock.files};
+   * `signal` stops it between files.
    */
-  async makeUploadModel(): Promise<UploadOrigDatablock> {
-    const dataFileList = await mapWithConcurrency(this.#files, HASH_CONCURRENCY, (f) => f.makeModel());
+  async makeUploadModel(options: { signal?: AbortSignal } = {}): Promise<UploadOrigDatablock> {
+    const dataFileList = await mapWithConcurrency(this.#files, HASH_CONCURRENCY, (f) => f.makeModel(), options.signal);
     const model: UploadOrigDatablock = { dataFileList, size: dataFileList.reduce((s, f) => s + f.size, 0) };
     if (this.checksumAlgorithm !== null) model.chkAlg = this.checksumAlgorithm;
     return model;

@@ -10,12 +10,14 @@ import { DATASET_FIELDS } from "./dataset-fields";
 import { DATASET_TYPES, type DatasetType, type FieldSpec } from "./field-spec";
 import { File } from "./file";
 import {
+  describeProblems,
   findField,
   installFieldAccessors,
   VALUES,
   valuesFromJson,
   valuesToJson,
   type FieldName,
+  type FromDownloadOptions,
   type FieldValue,
   type InputOf,
   type ReadOnlyProps,
@@ -166,20 +168,28 @@ export class Dataset {
    * Builds a dataset from SciCat's records. Reading is tolerant: a value that
    * does not fit its field is kept as it came and a warning is logged.
    */
-  static fromDownloadModels(models: {
-    dataset: DownloadDataset;
-    origDatablocks?: readonly DownloadOrigDatablock[] | null;
-    attachments?: readonly DownloadAttachment[] | null;
-  }): Dataset {
+  static fromDownloadModels(
+    models: {
+      dataset: DownloadDataset;
+      origDatablocks?: readonly DownloadOrigDatablock[] | null;
+      attachments?: readonly DownloadAttachment[] | null;
+    },
+    options: FromDownloadOptions = {},
+  ): Dataset {
     const problems: string[] = [];
     const values = valuesFromJson(DATASET_FIELDS, models.dataset, problems);
     if (!DATASET_TYPES.includes(values["type"] as DatasetType)) {
       problems.push(`type: expected 'raw' or 'derived', got ${JSON.stringify(models.dataset.type)}; using 'raw'`);
       values["type"] = "raw";
     }
-    if (problems.length > 0) {
+    // Current backends answer v3 requests for derived datasets with principalInvestigator set to a copy of
+    // investigator. Derived datasets have no such field, and keeping it would make asNew() fail validation.
+    if (values["type"] === "derived" && values["principalInvestigator"] === values["investigator"]) {
+      values["principalInvestigator"] = null;
+    }
+    if (problems.length > 0 && options.reportProblems !== false) {
       logger.warn(
-        `Dataset ${String(models.dataset.pid ?? "")} from SciCat did not pass validation: ${problems.join("; ")}. ` +
+        `Dataset ${String(models.dataset.pid ?? "")} from SciCat did not pass validation: ${describeProblems(problems)}. ` +
           "The dataset may be incomplete, and some fields may not have the correct type.",
       );
     }
@@ -187,7 +197,7 @@ export class Dataset {
     Object.assign(dataset[VALUES], values);
     dataset.#meta = structuredClone((models.dataset.scientificMetadata as Record<string, unknown>) ?? {});
     dataset.#datablocks = (models.origDatablocks ?? []).map((m) => OrigDatablock.fromDownloadModel(m));
-    dataset.#attachments = models.attachments ? models.attachments.map((m) => Attachment.fromDownloadModel(m)) : null;
+    dataset.#attachments = models.attachments ? models.attachments.map((m) => Attachment.fromDownloadModel(m, options)) : null;
     return dataset;
   }
 
@@ -476,11 +486,14 @@ export class Dataset {
     return model;
   }
 
-  /** Bodies of `POST datasets/{pid}/origdatablocks`, one per non-empty datablock. Computes checksums. */
-  async makeDatablockUploadModels(): Promise<UploadOrigDatablock[]> {
+  /**
+   * Bodies of `POST datasets/{pid}/origdatablocks`, one per non-empty
+   * datablock. Computes checksums; `signal` stops that between files.
+   */
+  async makeDatablockUploadModels(options: { signal?: AbortSignal } = {}): Promise<UploadOrigDatablock[]> {
     const blocks = this.#datablocks.filter((b) => b.files.length > 0);
     const models: UploadOrigDatablock[] = [];
-    for (const block of blocks) models.push(await block.makeUploadModel());
+    for (const block of blocks) models.push(await block.makeUploadModel(options));
     return models;
   }
 

@@ -6,6 +6,7 @@ import {
   sameValues,
   VALUES,
   valuesToJson,
+  type FromDownloadOptions,
   type ModelFieldSpec,
   type ModelInit,
   type ReadOnlyInit,
@@ -56,8 +57,8 @@ export class Sample {
   }
 
   /** A sample as SciCat returned it. Unreadable values are kept and logged. */
-  static fromDownloadModel(model: DownloadSample): Sample {
-    return modelFromJson(Sample.prototype, SAMPLE_FIELDS, model, "Sample");
+  static fromDownloadModel(model: DownloadSample, options: FromDownloadOptions = {}): Sample {
+    return modelFromJson(Sample.prototype, SAMPLE_FIELDS, model, "Sample", options);
   }
 
   /** A copy with some writable fields changed. */

@@ -152,6 +152,20 @@ export function initValues(
   }
 }
 
+/** Options of the `fromDownloadModel` constructors. */
+export interface FromDownloadOptions {
+  /**
+   * Log a warning about values that do not fit their fields (default `true`).
+   * `Client` turns it off: its `ScicatClient` has reported them already.
+   */
+  reportProblems?: boolean;
+}
+
+/** `problems` as one sentence: each already names its field. */
+export function describeProblems(problems: readonly string[]): string {
+  return problems.map((p) => p.replace(/\.$/, "")).join("; ");
+}
+
 /**
  * A model object (of the class with prototype `proto`) from SciCat's JSON.
  * Tolerant: values that do not fit are kept as they came, and one warning
@@ -162,10 +176,13 @@ export function modelFromJson<T extends TableBacked>(
   fields: readonly ModelFieldSpec[],
   json: Record<string, unknown>,
   what: string,
+  options: FromDownloadOptions = {},
 ): T {
   const problems: string[] = [];
   const values = valuesFromJson(fields, json, problems);
-  if (problems.length > 0) logger.warn(`${what} from SciCat has unexpected values: ${problems.join("; ")}`);
+  if (problems.length > 0 && options.reportProblems !== false) {
+    logger.warn(`${what} from SciCat has unexpected values: ${describeProblems(problems)}.`);
+  }
   const model = Object.create(proto) as T;
   Object.defineProperty(model, VALUES, { value: values, enumerable: false });
   return model;

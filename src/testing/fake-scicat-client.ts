@@ -15,6 +15,14 @@ import type {
 import { PID } from "../values/pid";
 import { PidMap } from "./pid-map";
 import { fullquery } from "./scicat-server/fullquery";
+import {
+  acceptResponse,
+  ATTACHMENT_SCHEMA,
+  DATASET_SCHEMA,
+  ORIG_DATABLOCK_SCHEMA,
+  SAMPLE_SCHEMA,
+  type RecordSchema,
+} from "../client/response-validation";
 
 /** Methods of the fake SciCat that can be made to fail with `disable`. */
 export type FakeScicatMethod = keyof ScicatClient;
@@ -29,6 +37,15 @@ function serverFields(): { createdBy: string; createdAt: string; updatedBy: stri
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+/**
+ * `records` after the checks the HTTP client makes of SciCat's answers, so
+ * that broken records seeded into the fake are reported the same way.
+ */
+function checked<T>(schema: RecordSchema, records: T, operation: string, options: ReadOptions): T {
+  acceptResponse(schema, records, { operation, strict: options.strictValidation ?? false });
+  return records;
+}
 
 /**
  * An in-memory SciCat. It stores SciCat's JSON records in public maps so
@@ -58,31 +75,31 @@ export class FakeScicatClient implements ScicatClient {
     if (error) throw error;
   }
 
-  async getDatasetModel(pid: PID | string, _options?: ReadOptions): Promise<DownloadDataset> {
+  async getDatasetModel(pid: PID | string, options: ReadOptions = {}): Promise<DownloadDataset> {
     this.#check("getDatasetModel");
     const found = this.datasets.get(pid);
     if (!found) throw new ScicatCommError(`Unable to retrieve dataset ${String(pid)}: no such dataset in the fake SciCat.`);
-    return copy(found);
+    return checked(DATASET_SCHEMA, copy(found), "getDatasetModel", options);
   }
 
-  async getOrigDatablocks(pid: PID | string, _options?: ReadOptions): Promise<DownloadOrigDatablock[]> {
+  async getOrigDatablocks(pid: PID | string, options: ReadOptions = {}): Promise<DownloadOrigDatablock[]> {
     this.#check("getOrigDatablocks");
     if (!this.datasets.has(pid)) {
       throw new ScicatCommError(`Unable to retrieve orig datablocks of dataset ${String(pid)}: no such dataset.`);
     }
-    return copy(this.origDatablocks.get(pid) ?? []);
+    return checked(ORIG_DATABLOCK_SCHEMA, copy(this.origDatablocks.get(pid) ?? []), "getOrigDatablocks", options);
   }
 
-  async getAttachmentsForDataset(pid: PID | string, _options?: ReadOptions): Promise<DownloadAttachment[]> {
+  async getAttachmentsForDataset(pid: PID | string, options: ReadOptions = {}): Promise<DownloadAttachment[]> {
     this.#check("getAttachmentsForDataset");
-    return copy(this.attachments.get(pid) ?? []);
+    return checked(ATTACHMENT_SCHEMA, copy(this.attachments.get(pid) ?? []), "getAttachmentsForDataset", options);
   }
 
-  async getSampleModel(sampleId: string, _options?: ReadOptions): Promise<DownloadSample> {
+  async getSampleModel(sampleId: string, options: ReadOptions = {}): Promise<DownloadSample> {
     this.#check("getSampleModel");
     const found = this.samples.get(sampleId);
     if (!found) throw new ScicatCommError(`Unable to retrieve sample ${sampleId}: no such sample in the fake SciCat.`);
-    return copy(found);
+    return checked(SAMPLE_SCHEMA, copy(found), "getSampleModel", options);
   }
 
   /** Matches like SciCat's fullquery; the fake has no users, so every dataset can be found. */
@@ -91,7 +108,7 @@ export class FakeScicatClient implements ScicatClient {
     const limits = queryLimits(options) ?? {};
     // Through JSON, as over HTTP, so that PIDs, paths and dates compare as the strings SciCat stores.
     const wanted = JSON.parse(JSON.stringify(fields)) as Record<string, unknown>;
-    return copy(fullquery(this.datasets.values(), wanted, limits));
+    return checked(DATASET_SCHEMA, copy(fullquery(this.datasets.values(), wanted, limits)), "queryDatasets", options);
   }
 
   async createDatasetModel(dataset: UploadDataset): Promise<DownloadDataset> {

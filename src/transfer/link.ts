@@ -47,9 +47,9 @@ export class LinkFileTransfer implements FileTransfer {
     );
   }
 
-  /** Checks that the dataset's source folder exists on this machine. */
-  async connectForDownload(dataset: Dataset): Promise<DownloadConnection> {
-    await requireLocalSourceFolder(dataset, "LinkFileTransfer");
+  /** Checks that the dataset's source folder (and `representativeFile`) exist on this machine. */
+  async connectForDownload(dataset: Dataset, representativeFile?: RemotePath): Promise<DownloadConnection> {
+    await requireLocalSourceFolder(dataset, "LinkFileTransfer", representativeFile);
     return new LinkDownloadConnection();
   }
 

@@ -119,7 +119,11 @@ function linkError(error: unknown, from: string, to: string): Error {
  * Checks that the dataset's source folder can be reached on this machine;
  * shared by the transfers that need the file server mounted locally.
  */
-export async function requireLocalSourceFolder(dataset: Dataset, transferName: string): Promise<RemotePath> {
+export async function requireLocalSourceFolder(
+  dataset: Dataset,
+  transferName: string,
+  representativeFile?: RemotePath,
+): Promise<RemotePath> {
   const folder = dataset.sourceFolder;
   if (folder === null) {
     throw new FileNotAccessibleError(
@@ -134,6 +138,7 @@ export async function requireLocalSourceFolder(dataset: Dataset, transferName: s
       { remotePath: folder },
     );
   }
+  if (representativeFile !== undefined) await requireLocalRemoteFile(representativeFile, "reach");
   return folder;
 }
 
@@ -212,8 +217,9 @@ export class LocalFileTransfer implements FileTransfer {
     return new UploadSession(new LocalFileServer(this.#hardLink), sourceFolder);
   }
 
-  async connectForDownload(dataset: Dataset): Promise<DownloadConnection> {
-    await requireLocalSourceFolder(dataset, "LocalFileTransfer");
+  /** Checks that the dataset's source folder (and `representativeFile`) exist on this machine. */
+  async connectForDownload(dataset: Dataset, representativeFile?: RemotePath): Promise<DownloadConnection> {
+    await requireLocalSourceFolder(dataset, "LocalFileTransfer", representativeFile);
     return new LocalDownloadConnection(this.#hardLink);
   }
 

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from "../model/dataset";
 import type { RemotePath } from "../values/remote-path";
-import { FileNotAccessibleError } from "../errors";
+import { FileNotAccessibleError, ScitaceanError } from "../errors";
 import { sourceFolderFor } from "./source-folder";
 import type { DownloadConnection, FileTransfer, UploadConnection } from "./types";
 
@@ -17,6 +17,15 @@ export interface SelectFileTransferOptions {
   sourceFolder?: string | RemotePath | null;
 }
 
+/**
+ * Whether a child's error means "this transfer cannot be used here": one of
+ * the library's own errors (not mounted, cannot upload, login refused, …) or
+ * a system error such as a refused connection.
+ */
+function isUnavailable(error: unknown): boolean {
+  return error instanceof ScitaceanError || typeof (error as NodeJS.ErrnoException | null)?.code === "string";
+}
+
 function describe(child: FileTransfer): string {
   const text = String(child);
   return text === "[object Object]" ? child.constructor.name : text;
@@ -24,10 +33,10 @@ function describe(child: FileTransfer): string {
 
 /**
  * Tries its child transfers in order and uses the first one that connects.
- * A child that fails while connecting (e.g. the file server is not mounted
- * here, or a transfer cannot upload) is skipped; once a child has connected,
- * its errors are final. If no child connects, the error lists each child's
- * reason.
+ * A child that cannot be used here (e.g. the file server is not mounted, the
+ * transfer cannot upload, or a file to download is not reachable through it)
+ * is skipped; other errors, and every error after a child has connected, are
+ * final. If no child connects, the error lists each child's reason.
  *
  * @example
  * // Links where the file server is mounted, copies for uploads there, SFTP elsewhere.
@@ -58,8 +67,8 @@ export class SelectFileTransfer implements FileTransfer {
     return this.#first("upload", (child) => child.connectForUpload(dataset, sourceFolder));
   }
 
-  connectForDownload(dataset: Dataset): Promise<DownloadConnection> {
-    return this.#first("download", (child) => child.connectForDownload(dataset));
+  connectForDownload(dataset: Dataset, representativeFile?: RemotePath): Promise<DownloadConnection> {
+    return this.#first("download", (child) => child.connectForDownload(dataset, representativeFile));
   }
 
   async #first<C>(what: "upload" | "download", connect: (child: FileTransfer) => Promise<C>): Promise<C> {
@@ -69,6 +78,8 @@ export class SelectFileTransfer implements FileTransfer {
       try {
         return await connect(child);
       } catch (error) {
+        // Only "cannot work here" falls back; a mistake in the arguments or the code would fail every child alike.
+        if (!isUnavailable(error)) throw error;
         errors.push(error);
         reasons.push(`  ${describe(child)}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -257,15 +257,20 @@ function loadPrivateKey(settings: ConnectionSettings, parseKey: ParseKey): Buffe
   return key;
 }
 
-/** Default key files that exist and can be used without a passphrase, like `ssh` tries them. */
-function defaultKeys(parseKey: ParseKey): Buffer[] {
-  const keys: Buffer[] = [];
+/**
+ * Default key files that exist and can be used, like `ssh` tries them: keys
+ * without a passphrase, and encrypted ones that `passphrase` decrypts (as
+ * paramiko, and so Scitacean, does).
+ */
+function defaultKeys(parseKey: ParseKey, passphrase: string | undefined): Array<{ key: Buffer; passphrase?: string }> {
+  const keys: Array<{ key: Buffer; passphrase?: string }> = [];
   for (const name of ["id_ed25519", "id_ecdsa", "id_rsa"]) {
     const file = path.join(os.homedir(), ".ssh", name);
     if (!existsSync(file)) continue;
     try {
       const key = readFileSync(file);
-      if (!(parseKey(key) instanceof Error)) keys.push(key);
+      if (!(parseKey(key) instanceof Error)) keys.push({ key });
+      else if (passphrase !== undefined && !(parseKey(key, passphrase) instanceof Error)) keys.push({ key, passphrase });
     } catch {
       // An unreadable default key is simply not tried, as with ssh.
     }
@@ -290,7 +295,7 @@ function authMethods(settings: ConnectionSettings, parseKey: ParseKey): { method
     names.push("SSH agent");
   }
   if (key === undefined && settings.password === undefined) {
-    for (const k of defaultKeys(parseKey)) methods.push({ type: "publickey", username, key: k });
+    for (const k of defaultKeys(parseKey, settings.passphrase)) methods.push({ type: "publickey", username, ...k });
     if (methods.length > (agent ? 1 : 0)) names.push("keys in ~/.ssh");
   }
   if (settings.password !== undefined) {
@@ -351,7 +356,7 @@ async function openSftp(settings: ConnectionSettings): Promise<OpenedSftp> {
   if (methods.length === 0) {
     throw new FileNotAccessibleError(
       `No way to log in to ${where}: give a password, privateKey or privateKeyFile, or run an SSH agent ` +
-        "(SSH_AUTH_SOCK), or put a key without passphrase in ~/.ssh.",
+        "(SSH_AUTH_SOCK), or put a key in ~/.ssh (with the passphrase option if it is encrypted).",
     );
   }
 

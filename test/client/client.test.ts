@@ -5,7 +5,7 @@
  */
 import { Client } from "../../src/client/client";
 import type { ScicatClient } from "../../src/client/scicat-client";
-import { ScicatCommError } from "../../src/errors";
+import { ScicatCommError, ValidationError } from "../../src/errors";
 import { Attachment } from "../../src/model/attachment";
 import { Sample } from "../../src/model/sample";
 import type { UploadDataset } from "../../src/model/wire";
@@ -81,6 +81,32 @@ describe.each(backends)("$name", (b) => {
       expect(dset.origDatablocks[0]!.checksumAlgorithm).toBeNull();
       // A well-formed seed reads without warnings.
       expect(warnings()).toEqual([]);
+    });
+
+    it("a record with broken and unknown fields reads, with one warning that names each problem once", async () => {
+      const client = b.makeClient();
+      const seed = setupFakeClient().datasets.get(SEED_PID)!;
+      b.seedDataset({ ...seed, contactEmail: 42 as unknown as string, spellColour: "octarine" });
+      const dset = await client.getDataset(SEED_PID);
+      // Kept as SciCat sent it.
+      expect(dset.contactEmail).toBe(42);
+      expect(dset.name).toBe("Thaum flux");
+      expect(warnings()).toHaveLength(1);
+      const [warning] = warnings();
+      expect(warning).toMatch(/^Validation of the dataset data that SciCat returned for 'getDatasetModel' failed: /);
+      expect(warning).toContain("contactEmail: expected a string, got number;");
+      expect(warning).toContain('spellColour: unknown field of a dataset (value "octarine")');
+      expect(warning!.match(/contactEmail/g)).toHaveLength(1);
+      expect(warning).not.toMatch(/\.\./);
+    });
+
+    it("strictValidation turns a broken record into a ValidationError naming the field", async () => {
+      const client = b.makeClient();
+      const seed = setupFakeClient().datasets.get(SEED_PID)!;
+      b.seedDataset({ ...seed, contactEmail: 42 as unknown as string });
+      const error = await client.getDataset(SEED_PID, { strictValidation: true }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual([{ field: "contactEmail", message: "expected a string, got number" }]);
     });
 
     it("accepts a PID or a string", async () => {

@@ -79,9 +79,6 @@ describe.each(backends)("$name", (b) => {
     expect(b.counts()).toMatchObject({ datasets: 0, origDatablocks: 0, attachments: 0 });
   }
 
-  /** For cases that cannot run over HTTP yet because of a bug (see their TODO(http)); skipped there. */
-  const itFakeOnly = b.kind === "fake" ? it : it.skip;
-
   /** The stored dataset of `pid`. */
   const storedDataset = (pid: unknown) => b.datasets().get(String(pid));
 
@@ -519,9 +516,7 @@ describe.each(backends)("$name", (b) => {
       expect(transferOf(client).files.size).toBe(files);
     });
 
-    // TODO(http): a derived dataset read from SciCat v3 carries principalInvestigator (the backend adds it for
-    // every type), and asNew() keeps it, so the upload fails validation before the attachments are checked.
-    itFakeOnly("a downloaded attachment with read-only fields", async () => {
+    it("a downloaded attachment with read-only fields", async () => {
       const client = makeClient();
       const first = await client.uploadNewDatasetNow(withAttachments(datasetWithFiles(), 1));
       const downloaded = await client.getDataset(first.pid!, { attachments: true });
@@ -538,8 +533,7 @@ describe.each(backends)("$name", (b) => {
       expect(b.counts()).toEqual(before);
     });
 
-    // TODO(http): asNew() of a derived dataset read from SciCat keeps principalInvestigator, which fails validation.
-    itFakeOnly("asNew() of a dataset downloaded without attachments uploads with none", async () => {
+    it("asNew() of a dataset downloaded without attachments uploads with none", async () => {
       const client = makeClient();
       const first = await client.uploadNewDatasetNow(datasetWithFiles());
       const downloaded = await client.getDataset(first.pid!);

@@ -77,6 +77,22 @@ describe("reading", () => {
     expect(logs.at("warning")).toEqual([]);
   });
 
+  test("a full page of attachments comes with a warning that there may be more", async () => {
+    const seed = (n: number): void => {
+      for (let i = 0; i < n; i++) server.seedAttachment({ caption: `Plot ${i}`, ownerGroup: "uu", datasetId: thaumPid });
+    };
+    seed(9);
+    expect(await scicat.getAttachmentsForDataset(thaumPid)).toHaveLength(9);
+    expect(logs.at("warning")).toEqual([]);
+    seed(3);
+    // The server sends its newest 10 of 12; the client cannot ask for more, so it says so.
+    expect(await scicat.getAttachmentsForDataset(thaumPid)).toHaveLength(10);
+    expect(logs.at("warning")).toEqual([
+      `SciCat returned 10 attachments for dataset ${thaumPid}, the most it sends at once (newest first). ` +
+        "The dataset may have more attachments, which are not included.",
+    ]);
+  });
+
   test("a missing dataset is a ScicatCommError with SciCat's status and message", async () => {
     const error = await failure(scicat.getDatasetModel("PID.prefix.a0b1/does-not-exist"));
     expect(error).toBeInstanceOf(ScicatCommError);

@@ -165,6 +165,22 @@ describe("OrigDatablock", () => {
       expect(stats.started.length).toBeLessThan(20);
     });
 
+    it("stops starting new files once the signal aborts", async () => {
+      const stats = countConcurrentModels();
+      const controller = new AbortController();
+      const spy = File.prototype.makeModel as jest.Mock;
+      const counting = spy.getMockImplementation()!;
+      spy.mockImplementation(function (this: File) {
+        if (stats.started.length === 20) controller.abort();
+        return counting.call(this);
+      });
+      const block = new OrigDatablock({ checksumAlgorithm: "md5", files: names.map((n) => remote(n)) });
+      const error = await block.makeUploadModel({ signal: controller.signal }).catch((e: Error) => e);
+      expect((error as Error).name).toBe("AbortError");
+      expect(stats.started.length).toBeGreaterThanOrEqual(20);
+      expect(stats.started.length).toBeLessThan(30);
+    });
+
     it("hashes many real local files correctly", async () => {
       const files = Array.from({ length: 30 }, (_, i) => tmp.write(`many/m${i}.dat`, `content ${i}`));
       const block = new OrigDatablock({ checksumAlgorithm: "sha256" });

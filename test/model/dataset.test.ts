@@ -284,6 +284,21 @@ describe("fromDownloadModels", () => {
     expect(await dset.files[0]?.checksum()).toBe("abcd");
   });
 
+  it("drops the principalInvestigator that servers copy from investigator into derived datasets", () => {
+    const derived = { ...thaumModel(), type: "derived", investigator: "Ponder Stibbons", inputDatasets: [], usedSoftware: [] };
+    delete (derived as Record<string, unknown>)["creationLocation"];
+    const mirrored = Dataset.fromDownloadModels({ dataset: { ...derived, principalInvestigator: "Ponder Stibbons" } });
+    expect(mirrored.investigator).toBe("Ponder Stibbons");
+    expect(mirrored.principalInvestigator).toBeNull();
+    expect(mirrored.asNew().validate()).toBeUndefined();
+    // Anything else is SciCat's data and stays, for validation to name.
+    const other = Dataset.fromDownloadModels({ dataset: { ...derived, principalInvestigator: "Mustrum Ridcully" } });
+    expect(other.principalInvestigator).toBe("Mustrum Ridcully");
+    expect(() => other.asNew().validate()).toThrow(/principalInvestigator/);
+    // Raw datasets keep theirs.
+    expect(thaumDataset().principalInvestigator).toBe(thaumModel().principalInvestigator);
+  });
+
   it("has null attachments when none were given", () => {
     expect(thaumDataset().attachments).toBeNull();
     expect(Dataset.fromDownloadModels({ dataset: thaumModel(), attachments: null }).attachments).toBeNull();

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { FileNotAccessibleError } from "../../src/errors";
 import { setLogHandler } from "../../src/logging";
 import { Dataset } from "../../src/model/dataset";
 import type { File } from "../../src/model/file";
@@ -71,7 +72,10 @@ export function bytes(size: number): Buffer {
 }
 
 /** A transfer that cannot connect (and counts the attempts); for fallback tests. */
-export function failingTransfer(message: string): FileTransfer & { attempts: number } {
+export function failingTransfer(
+  message: string,
+  makeError: (message: string) => Error = (m) => new FileNotAccessibleError(m),
+): FileTransfer & { attempts: number } {
   const transfer = {
     attempts: 0,
     sourceFolderFor: (dataset: Dataset) => {
@@ -80,11 +84,11 @@ export function failingTransfer(message: string): FileTransfer & { attempts: num
     },
     async connectForUpload(): Promise<UploadConnection> {
       transfer.attempts += 1;
-      throw new Error(message);
+      throw makeError(message);
     },
     async connectForDownload(): Promise<DownloadConnection> {
       transfer.attempts += 1;
-      throw new Error(message);
+      throw makeError(message);
     },
     toString: () => `Failing(${message})`,
   };

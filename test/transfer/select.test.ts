@@ -7,6 +7,7 @@ import { lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { Client } from "../../src/client/client";
 import type { Dataset } from "../../src/model/dataset";
+import { File } from "../../src/model/file";
 import { FakeFileTransfer } from "../../src/testing/fake-file-transfer";
 import { FakeScicatClient } from "../../src/testing/fake-scicat-client";
 import { LinkFileTransfer } from "../../src/transfer/link";
@@ -100,6 +101,24 @@ describe.each(["download", "upload"] as const)("%s", (direction) => {
     expect([first.connections, second.connections]).toEqual([1, 0]);
   });
 
+  it("does not fall through on a programming or usage error: it would fail every child alike", async () => {
+    const broken = failingTransfer("x is not a function", (m) => new TypeError(m));
+    const second = countingFake();
+    const error = await connect(new SelectFileTransfer([broken, second]), dset()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("x is not a function");
+    expect([broken.attempts, second.connections]).toEqual([1, 0]);
+  });
+
+  it("falls through on a system error such as a refused connection", async () => {
+    const refused = failingTransfer("connect ECONNREFUSED 127.0.0.1:22", (m) =>
+      Object.assign(new Error(m), { code: "ECONNREFUSED" }),
+    );
+    const second = countingFake();
+    await connect(new SelectFileTransfer([refused, second]), dset());
+    expect([refused.attempts, second.connections]).toEqual([1, 1]);
+  });
+
   it("falls through to the second child", async () => {
     const failing = failingTransfer("nope");
     const second = countingFake();
@@ -146,6 +165,22 @@ describe.each([false, true])("link and copy fall back to a third child (hardLink
     await client.uploadNewDatasetNow(datasetWith(work(), { "a.txt": "a" }, notMounted));
     expect([...fallback.files.keys()]).toEqual([`${notMounted}/a.txt`]);
   });
+});
+
+it("falls back when the source folder is mounted but the file to download is not there", async () => {
+  const dir = work();
+  const server = path.join(dir, "server");
+  mkdirSync(server);
+  const fallback = countingFake({ [`${server}/a.txt`]: "from the fallback" });
+  const select = new SelectFileTransfer([new LinkFileTransfer(), new LocalFileTransfer(), fallback]);
+  const client = new Client({ scicat: new FakeScicatClient(), fileTransfer: select });
+  const dset = datasetWith(dir, {}, server).replace({}, { origDatablocks: [] });
+  dset.addFiles(File.fromRemote({ remotePath: "a.txt", size: 17, creationTime: "2024-05-29T10:00:00Z" }));
+  const target = path.join(dir, "download");
+  await client.downloadFiles(dset, { target });
+  expect(readFileSync(path.join(target, "a.txt"), "utf8")).toBe("from the fallback");
+  expect(lstatSync(path.join(target, "a.txt")).isSymbolicLink()).toBe(false);
+  expect(fallback.connections).toBe(1);
 });
 
 it("prefers links for downloads and copies for uploads where the file server is mounted", async () => {

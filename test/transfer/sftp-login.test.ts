@@ -350,12 +350,24 @@ describe("the default keys in ~/.ssh", () => {
     });
   });
 
-  it("skips an encrypted default key (there is no passphrase to ask for) and says how to log in", async () => {
+  it("skips an encrypted default key without a passphrase and says how to log in", async () => {
     const { home, work } = fresh();
     encryptedServerKey(path.join(home, ".ssh", "id_ed25519"), "secret");
     await withEnv({ HOME: home, SSH_AUTH_SOCK: undefined }, async () => {
       const error = await connectError(nothingGiven(), work);
-      expect(error.message).toMatch(/No way to log in to SFTP host .*put a key without passphrase in ~\/\.ssh/);
+      expect(error.message).toMatch(/No way to log in to SFTP host .*put a key in ~\/\.ssh \(with the passphrase option if it is encrypted\)/);
+    });
+  });
+
+  it("decrypts an encrypted default key with the passphrase option, as paramiko does", async () => {
+    const { home, work, remote } = fresh();
+    encryptedServerKey(path.join(home, ".ssh", "id_ed25519"), "secret");
+    await withEnv({ HOME: home, SSH_AUTH_SOCK: undefined }, () =>
+      uploadWorks({ ...nothingGiven(), passphrase: "secret" }, work, remote),
+    );
+    await withEnv({ HOME: home, SSH_AUTH_SOCK: undefined }, async () => {
+      const error = await connectError({ ...nothingGiven(), passphrase: "wrong" }, work);
+      expect(error.message).toMatch(/No way to log in/);
     });
   });
 

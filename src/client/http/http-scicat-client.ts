@@ -24,10 +24,13 @@ import {
   ORIG_DATABLOCK_SCHEMA,
   SAMPLE_SCHEMA,
   type RecordSchema,
-} from "./response-validation";
+} from "../response-validation";
 import { serverMessages } from "./server-errors";
 import { AccessToken, EXPIRED_LOGIN_MESSAGE } from "./token";
 import { createHttp, DEFAULT_TIMEOUT_MS, httpError, isSuccess, redactUrl, send, type RequestSpec } from "./transport";
+
+/** How many attachments SciCat's `GET datasets/{pid}/attachments` sends at most (its default limit). */
+const ATTACHMENT_PAGE_SIZE = 10;
 
 /** Where and how to reach SciCat. */
 export interface HttpConnectionOptions {
@@ -180,7 +183,15 @@ export class HttpScicatClient implements ScicatClient {
   async getAttachmentsForDataset(pid: PID | string, options: ReadOptions = {}): Promise<DownloadAttachment[]> {
     const operation = "getAttachmentsForDataset";
     const body = await this.#call({ method: "GET", path: `datasets/${segment(pid)}/attachments`, operation });
-    return this.#list(ATTACHMENT_SCHEMA, body, operation, options) as DownloadAttachment[];
+    const list = this.#list(ATTACHMENT_SCHEMA, body, operation, options) as DownloadAttachment[];
+    // The route takes no paging, and the backend sends at most its default page: a full page may hide more.
+    if (list.length >= ATTACHMENT_PAGE_SIZE) {
+      logger.warn(
+        `SciCat returned ${list.length} attachments for dataset ${String(pid)}, the most it sends at once (newest ` +
+          "first). The dataset may have more attachments, which are not included.",
+      );
+    }
+    return list;
   }
 
   async getSampleModel(sampleId: string, options: ReadOptions = {}): Promise<DownloadSample> {

@@ -6,12 +6,12 @@
  * hold data older or newer than this client. With `strictValidation` such a
  * record is an error instead.
  */
-import { ValidationError, type ValidationIssue } from "../../errors";
-import { logger } from "../../logging";
-import { ATTACHMENT_FIELDS } from "../../model/attachment";
-import { fromJson, type AnyFieldType } from "../../model/conversion";
-import { DATASET_FIELDS } from "../../model/dataset-fields";
-import { SAMPLE_FIELDS } from "../../model/sample";
+import { ValidationError, type ValidationIssue } from "../errors";
+import { logger } from "../logging";
+import { ATTACHMENT_FIELDS } from "../model/attachment";
+import { fromJson, type AnyFieldType } from "../model/conversion";
+import { DATASET_FIELDS } from "../model/dataset-fields";
+import { SAMPLE_FIELDS } from "../model/sample";
 
 /** How one key of a record is checked. */
 type Check =
@@ -160,8 +160,10 @@ export function checkRecord(recordSchema: RecordSchema, record: unknown, path = 
         value.forEach((item, i) => issues.push(...checkRecord(check.of, item, at(`${check.name}.${i}`))));
       }
     } else {
-      const { problem } = fromJson(check.type, value, at(check.name));
-      if (problem !== undefined) issues.push({ field: at(check.name), message: problem });
+      const field = at(check.name);
+      const { problem } = fromJson(check.type, value, field);
+      // The conversion's message starts with the field name, which the issue already holds.
+      if (problem !== undefined) issues.push({ field, message: problem.replace(`${field}: `, "").replace(/\.$/, "") });
     }
   }
   return issues;
