@@ -19,9 +19,11 @@ export function formatSourceFolder(template: string | RemotePath, dataset: Datas
   const fillField = (name: string): string => {
     if (name === "uid") return randomUUID();
     const value = readPath(dataset, name);
-    if (value === null || value === undefined) {
+    // An empty value would silently drop a folder level (`/data/{ownerGroup}` → `/data/`).
+    if (value === null || value === undefined || String(value) === "") {
       throw new RangeError(
-        `Cannot make the source folder from '${text}': the dataset's ${name} is not set. Set it, or change the template.`,
+        `Cannot make the source folder from '${text}': the dataset's ${name} is ${value === "" ? "empty" : "not set"}. ` +
+          "Set it, or change the template.",
       );
     }
     return escapePath(String(value));

@@ -163,6 +163,8 @@ describe.each(backends)("$name", (b) => {
       ["two by regex suffix", /\.dat$/, ["file1.dat", "thaum.dat"]],
       ["one by anchored regex", /^file1\.dat$/, ["file1.dat"]],
       ["by a global regex, consistently", /a/g, ["file1.dat", "log/what-happened.log", "thaum.dat"]],
+    // A sticky regex would only match at the start; a selector searches the whole path.
+    ["by a sticky regex, anywhere in the path", /happened/y, ["log/what-happened.log"]],
       ["one by predicate", (f: File) => f.remotePath.equals("file1.dat"), ["file1.dat"]],
       ["none by an unmatched string", "nope.dat", []],
     ])("%s", async (_label, select, expected) => {

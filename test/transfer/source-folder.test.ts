@@ -86,6 +86,11 @@ describe("formatSourceFolder", () => {
     expect(() => formatSourceFolder("/base/{pid.pid}", noGroup)).toThrow(/pid\.pid is not set/);
   });
 
+  it("rejects an empty value, which would silently drop a folder level", () => {
+    const emptyGroup = dataset({ ownerGroup: "" });
+    expect(() => formatSourceFolder("/base/{ownerGroup}/data", emptyGroup)).toThrow(/ownerGroup is empty/);
+  });
+
   it("rejects an unknown field, naming it", () => {
     expect(() => formatSourceFolder("/base/{owner_group}", dataset())).toThrow(/no field 'owner_group'/);
     expect(() => formatSourceFolder("/base/{flavour}", dataset())).toThrow(/flavour/);
