@@ -18,6 +18,7 @@ export { RemotePath } from "./values/remote-path";
 export { Thumbnail } from "./values/thumbnail";
 export {
   checksumOfFile,
+  type ChecksumOptions,
   escapePath,
   fileModificationTime,
   fileSize,
@@ -36,8 +37,8 @@ export type {
 } from "./model/dataset";
 export { DATASET_FIELDS } from "./model/dataset-fields";
 export { DATASET_TYPES, type DatasetType, type FieldSpec } from "./model/field-spec";
-export { File } from "./model/file";
-export { OrigDatablock } from "./model/datablock";
+export { File, type HashingOptions } from "./model/file";
+export { OrigDatablock, type DatablockHashingOptions } from "./model/datablock";
 export { Attachment, ATTACHMENT_FIELDS, type AttachmentInit } from "./model/attachment";
 export { Sample, SAMPLE_FIELDS, type SampleInit } from "./model/sample";
 export { Lifecycle, Relationship, Technique } from "./model/user-models";
@@ -62,6 +63,7 @@ export {
   FileUploadError,
   IntegrityError,
   PartialUploadError,
+  type PartialUploadState,
   ScicatCommError,
   ScicatLoginError,
   ScitaceanError,

@@ -37,10 +37,15 @@ export type UploadPhase = "validating" | "uploading" | "hashing" | "creating-dat
 /** Steps of a download, in order. */
 export type DownloadPhase = "downloading" | "verifying" | "done";
 
-/** Where an upload or download is; sent to `onProgress`. */
+/**
+ * Where an upload or download is; sent to `onProgress`. The counts are those
+ * of the files being moved, except in an upload's `hashing` phase, which
+ * counts the files whose checksums are computed after the upload (those that
+ * were not hashed while they streamed; often none).
+ */
 export interface TransferProgressEvent<Phase extends string> {
   readonly phase: Phase;
-  /** Bytes moved so far, over all files. */
+  /** Bytes moved (or hashed) so far, over all files. */
   readonly bytesDone: number;
   readonly bytesTotal: number;
   readonly filesDone: number;
@@ -321,8 +326,20 @@ export class Client {
           throw error;
         }
       };
-      progress.phase("hashing");
-      datablockModels = await revertOnError(() => toUpload.makeDatablockUploadModels(signal ? { signal } : {}));
+      // Transfers that stream compute checksums on the way; only the other files are read again here,
+      // and the hashing phase counts just those.
+      const toHash = new Map(toUpload.files.filter((f) => f.needsHashing).map((f) => [f.remotePath.posix, f.size]));
+      const hashing = new ProgressTracker<UploadPhase>(toHash, options.onProgress);
+      hashing.phase("hashing");
+      const onHashed = hashing.fileProgress("hashing");
+      datablockModels = await revertOnError(() =>
+        toUpload.makeDatablockUploadModels({
+          onProgress: (file, bytesDone) => {
+            if (toHash.has(file.remotePath.posix)) onHashed({ remotePath: file.remotePath, bytesDone, bytesTotal: file.size });
+          },
+          ...(signal ? { signal } : {}),
+        }),
+      );
       progress.phase("creating-dataset");
       // No abort from here on: once SciCat has the dataset, stopping would only leave it without its files.
       finalized = await revertOnError(() => this.#scicat.createDatasetModel(toUpload.makeUploadModel()));

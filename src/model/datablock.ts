@@ -2,7 +2,7 @@ import { logger } from "../logging";
 import { checkChecksumAlgorithm, nodeHashName } from "../values/filesystem";
 import { parseDateTime } from "../values/format";
 import { File } from "./file";
-import type { DownloadOrigDatablock, UploadOrigDatablock } from "./wire";
+import type { DownloadOrigDatablock, UploadDataFile, UploadOrigDatablock } from "./wire";
 
 function optionalDate(value: unknown): Date | null {
   if (typeof value !== "string" && !(value instanceof Date)) return null;
@@ -49,6 +49,14 @@ async function mapWithConcurrency<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** Options of computing the checksums of a datablock's (or a dataset's) files. */
+export interface DatablockHashingOptions {
+  /** Stops hashing between chunks. */
+  signal?: AbortSignal;
+  /** Called as a file is hashed, with the bytes hashed so far (its size once done). */
+  onProgress?: (file: File, bytesDone: number) => void;
 }
 
 /**
@@ -141,11 +149,18 @@ export class OrigDatablock {
 
   /**
    * The body of `POST datasets/{pid}/origdatablocks`. Computes checksums of
-   * local files, a few at a time, in the order of {@link OrigDatablock.files};
-   * `signal` stops it between files.
+   * local files, a few at a time, in the order of {@link OrigDatablock.files}.
    */
-  async makeUploadModel(options: { signal?: AbortSignal } = {}): Promise<UploadOrigDatablock> {
-    const dataFileList = await mapWithConcurrency(this.#files, HASH_CONCURRENCY, (f) => f.makeModel(), options.signal);
+  async makeUploadModel(options: DatablockHashingOptions = {}): Promise<UploadOrigDatablock> {
+    const { signal, onProgress } = options;
+    const entry = async (file: File): Promise<UploadDataFile> => {
+      const onBytes = onProgress && ((bytes: number): void => onProgress(file, bytes));
+      const result = await file.makeModel({ ...(onBytes ? { onBytes } : {}), ...(signal ? { signal } : {}) });
+      // Also for files whose checksum was known already (computed while uploading): they are done.
+      onProgress?.(file, file.size);
+      return result;
+    };
+    const dataFileList = await mapWithConcurrency(this.#files, HASH_CONCURRENCY, entry, signal);
     const model: UploadOrigDatablock = { dataFileList, size: dataFileList.reduce((s, f) => s + f.size, 0) };
     if (this.checksumAlgorithm !== null) model.chkAlg = this.checksumAlgorithm;
     return model;

@@ -5,7 +5,7 @@ import { checkChecksumAlgorithm, DEFAULT_CHECKSUM_ALGORITHM } from "../values/fi
 import { formatValue } from "../values/format";
 import { Attachment } from "./attachment";
 import { toStored, valuesEqual } from "./conversion";
-import { OrigDatablock } from "./datablock";
+import { OrigDatablock, type DatablockHashingOptions } from "./datablock";
 import { DATASET_FIELDS } from "./dataset-fields";
 import { DATASET_TYPES, type DatasetType, type FieldSpec } from "./field-spec";
 import { File } from "./file";
@@ -488,9 +488,9 @@ export class Dataset {
 
   /**
    * Bodies of `POST datasets/{pid}/origdatablocks`, one per non-empty
-   * datablock. Computes checksums; `signal` stops that between files.
+   * datablock. Computes checksums of local files that need them.
    */
-  async makeDatablockUploadModels(options: { signal?: AbortSignal } = {}): Promise<UploadOrigDatablock[]> {
+  async makeDatablockUploadModels(options: DatablockHashingOptions = {}): Promise<UploadOrigDatablock[]> {
     const blocks = this.#datablocks.filter((b) => b.files.length > 0);
     const models: UploadOrigDatablock[] = [];
     for (const block of blocks) models.push(await block.makeUploadModel(options));

@@ -4,6 +4,7 @@ import { logger } from "../logging";
 import {
   checkChecksumAlgorithm,
   checksumOfFile,
+  type ChecksumOptions,
   DEFAULT_CHECKSUM_ALGORITHM,
   fileModificationTime,
   fileSize,
@@ -34,6 +35,9 @@ interface FileState {
   remoteChecksum: string | null;
   cache: ChecksumCache;
 }
+
+/** Options of computing a checksum: progress and cancellation, for large files. */
+export type HashingOptions = Pick<ChecksumOptions, "onBytes" | "signal">;
 
 /** Options for the remote side of a file. */
 export interface RemoteFileOptions {
@@ -172,6 +176,15 @@ export class File {
     return this.#s.remoteSize !== null;
   }
 
+  /**
+   * True if {@link File.checksum} would read the local file: it has a local
+   * copy and an algorithm, and no checksum of its current contents is known yet
+   * (e.g. one computed while it was uploaded).
+   */
+  get needsHashing(): boolean {
+    return this.#s.localPath !== null && this.#s.checksumAlgorithm !== null && this.#currentCachedChecksum() === null;
+  }
+
   /** Size in bytes: of the local file if there is one (always current), else as recorded remotely. */
   get size(): number {
     if (this.#s.localPath !== null) return fileSize(this.#s.localPath);
@@ -199,11 +212,11 @@ export class File {
    * cached until the file changes), else the one recorded in SciCat. `null`
    * if there is no checksum algorithm.
    */
-  async checksum(): Promise<string | null> {
+  async checksum(options: HashingOptions = {}): Promise<string | null> {
     const { localPath, checksumAlgorithm } = this.#s;
     if (localPath === null) return this.#s.remoteChecksum;
     if (checksumAlgorithm === null) return null;
-    return this.#localChecksum(checksumAlgorithm);
+    return this.#localChecksum(checksumAlgorithm, options);
   }
 
   /** What the cached checksum depends on: algorithm, path, modification time and size of the local file. */
@@ -224,12 +237,12 @@ export class File {
     }
   }
 
-  async #localChecksum(algorithm: string): Promise<string> {
+  async #localChecksum(algorithm: string, options: HashingOptions = {}): Promise<string> {
     const localPath = this.#s.localPath as string;
     const key = this.#cacheKey(algorithm);
     const cache = this.#s.cache;
     if (cache.key === key && cache.value !== undefined) return cache.value;
-    const value = await checksumOfFile(localPath, { algorithm });
+    const value = await checksumOfFile(localPath, { ...options, algorithm });
     cache.key = key;
     cache.value = value;
     return value;
@@ -265,14 +278,14 @@ export class File {
     return this.#with({ checksumAlgorithm: algorithm });
   }
 
-  /** The SciCat data file entry of this file. */
-  async makeModel(): Promise<UploadDataFile> {
+  /** The SciCat data file entry of this file; computes the checksum of a local file if needed. */
+  async makeModel(options: HashingOptions = {}): Promise<UploadDataFile> {
     const model: UploadDataFile = {
       path: this.#s.remotePath.posix,
       size: this.size,
       time: this.creationTime.toISOString(),
     };
-    const chk = await this.checksum();
+    const chk = await this.checksum(options);
     if (chk !== null) model.chk = chk;
     if (this.#s.remoteGid !== null) model.gid = this.#s.remoteGid;
     if (this.#s.remotePerm !== null) model.perm = this.#s.remotePerm;

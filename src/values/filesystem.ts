@@ -36,17 +36,31 @@ export function checkChecksumAlgorithm(algorithm: string): void {
 // 1 MiB reads into one reused buffer: as fast as b2sum, and memory stays flat for any file size.
 const CHUNK = 1024 * 1024;
 
+/** Options of {@link checksumOfFile}. */
+export interface ChecksumOptions {
+  /** SciCat/Python name of the algorithm, e.g. `"blake2b"`. */
+  algorithm: string;
+  /** Called with the number of bytes hashed so far, after each chunk. */
+  onBytes?: (bytesDone: number) => void;
+  /** Stops hashing between chunks. */
+  signal?: AbortSignal;
+}
+
 /** Hex digest of a file, streamed in 1 MiB chunks (never read into memory whole). */
-export async function checksumOfFile(filePath: string, options: { algorithm: string }): Promise<string> {
+export async function checksumOfFile(filePath: string, options: ChecksumOptions): Promise<string> {
   checkChecksumAlgorithm(options.algorithm);
   const hash = createHash(nodeHashName(options.algorithm) as string);
   const handle = await open(filePath, "r");
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
+    let done = 0;
     for (;;) {
+      options.signal?.throwIfAborted();
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
+      done += bytesRead;
+      options.onBytes?.(done);
     }
   } finally {
     await handle.close();

@@ -629,14 +629,19 @@ describe.each(backends)("$name", (b) => {
       expect(last.filesDone).toBe(3);
       expect(events[0]!.bytesDone).toBe(0);
       expect(events[0]!.filesDone).toBe(0);
-      // bytesDone never goes down.
-      for (let i = 1; i < events.length; i++) expect(events[i]!.bytesDone).toBeGreaterThanOrEqual(events[i - 1]!.bytesDone);
-      const fileEvents = events.filter((e) => e.file);
-      expect(fileEvents.map((e) => e.file!.remotePath.posix).sort()).toEqual([
-        "file.nxs",
-        "sub/deeper/deep.txt",
-        "the_log_file.log",
-      ]);
+      // The fake transfer does not hash while it copies, so the hashing phase reads every file
+      // again and counts from zero; otherwise bytesDone never goes down.
+      const hashing = events.filter((e) => e.phase === "hashing");
+      const moving = events.filter((e) => e.phase !== "hashing");
+      for (const phase of [hashing, moving]) {
+        for (let i = 1; i < phase.length; i++) expect(phase[i]!.bytesDone).toBeGreaterThanOrEqual(phase[i - 1]!.bytesDone);
+      }
+      expect(hashing[0]).toMatchObject({ bytesDone: 0, filesDone: 0 });
+      expect(hashing[hashing.length - 1]).toMatchObject({ bytesDone: total, filesDone: 3 });
+      for (const phase of ["uploading", "hashing"]) {
+        const files = events.filter((e) => e.phase === phase && e.file).map((e) => e.file!.remotePath.posix);
+        expect([...new Set(files)].sort()).toEqual(["file.nxs", "sub/deeper/deep.txt", "the_log_file.log"]);
+      }
     });
 
     it("without files skips uploading and has zero totals", async () => {

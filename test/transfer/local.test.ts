@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import * as path from "node:path";
-import { Client } from "../../src/client/client";
+import { Client, type UploadProgress } from "../../src/client/client";
 import { FileUploadError } from "../../src/errors";
 import { File } from "../../src/model/file";
 import { FakeScicatClient } from "../../src/testing/fake-scicat-client";
@@ -272,6 +272,25 @@ describe("LocalFileTransfer", () => {
       const unreachable = new Client({ scicat: client.scicat, fileTransfer: failingTransfer("must not connect") });
       await unreachable.downloadFiles(dset, { target });
       expect(readFileSync(path.join(target, "f.dat"), "utf8")).toBe("data");
+    });
+
+    it.each([
+      // Copies hash the bytes as they go: nothing is read again afterwards.
+      [false, { bytesTotal: 0, filesTotal: 0 }],
+      // Hard links move no bytes, so the checksums are computed afterwards, with progress.
+      [true, { bytesTotal: 2 * 1024 * 1024 + 3, filesTotal: 2 }],
+    ])("reports the hashing after the upload (hardLink=%s)", async (hardLink, expected) => {
+      const { server, work } = fresh();
+      const client = new Client({ scicat: new FakeScicatClient(), fileTransfer: new LocalFileTransfer({ hardLink }) });
+      const dset = datasetWith(work, { "big.bin": bytes(2 * 1024 * 1024), "small.txt": "abc" }, server);
+      const events: UploadProgress[] = [];
+      await client.uploadNewDatasetNow(dset, { onProgress: (p) => void events.push(p) });
+      const hashing = events.filter((e) => e.phase === "hashing");
+      expect(hashing[0]).toMatchObject({ bytesDone: 0, filesDone: 0, ...expected });
+      expect(hashing[hashing.length - 1]).toMatchObject({ bytesDone: expected.bytesTotal, filesDone: expected.filesTotal });
+      // Large files report as they are read (1 MiB at a time), not only when done.
+      const partial = hashing.filter((e) => e.file?.remotePath.posix === "big.bin" && e.file.bytesDone < e.file.bytesTotal);
+      expect(partial.length > 0).toBe(hardLink);
     });
   });
 });
