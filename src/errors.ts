@@ -48,7 +48,8 @@ export class ScicatCommError extends ScitaceanError {
    * up waiting (502, 504), or SciCat reported success with an answer that
    * could not be read. For a request that creates something, only looking in
    * SciCat tells whether it exists. `false` when SciCat refused the request
-   * or could not be reached at all.
+   * or could not be reached at all. A 500 counts as a refusal: it is how
+   * SciCat reports its own failures, after which nothing was stored.
    */
   readonly outcomeUnknown: boolean;
   constructor(message: string, options: ScicatCommErrorOptions = {}) {
@@ -71,7 +72,11 @@ export class IntegrityError extends ScitaceanError {
   override name = "IntegrityError";
 }
 
-/** A file could not be uploaded to the file server, or an upload could not be removed again. */
+/**
+ * A file could not be uploaded to the file server, or an upload could not be
+ * removed again. When a transfer fails and cannot remove what it wrote, the
+ * files left behind are in {@link FileUploadError.leftOver}.
+ */
 export class FileUploadError extends ScitaceanError {
   override name = "FileUploadError";
   /** Full remote paths of files this upload wrote and could not remove; empty if none are left. */

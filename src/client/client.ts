@@ -60,7 +60,11 @@ export type DownloadProgress = TransferProgressEvent<DownloadPhase>;
 /** Options of {@link Client.uploadNewDatasetNow}. */
 export interface UploadOptions {
   onProgress?: (progress: UploadProgress) => void;
-  /** Cancels the upload; files already uploaded are removed again, as after a failure. */
+  /**
+   * Cancels the upload until the dataset is being created: files already
+   * uploaded are removed again, as after a failure. From then on the upload
+   * runs to its end, because stopping would leave the new dataset incomplete.
+   */
   signal?: AbortSignal;
 }
 
@@ -320,7 +324,7 @@ export class Client {
         } catch (error) {
           if (error instanceof ScicatCommError && error.outcomeUnknown) {
             // SciCat may hold the dataset now; removing its files would leave it pointing at nothing.
-            throw unknownOutcome(error, left());
+            throw unknownOutcome(error, left(), { datablocks: datablockModels?.length ?? 0, attachments: attachmentModels.length });
           }
           if (connection !== null && uploaded.length > 0) await revertQuietly(connection, uploaded, error, left());
           throw error;
@@ -347,7 +351,15 @@ export class Client {
       await connection?.close();
     }
 
-    const pid = PID.parse(String(finalized.pid));
+    if (typeof finalized.pid !== "string" || finalized.pid === "") {
+      // SciCat said it created the dataset, so its files stay; without the pid nothing more can be added.
+      const error = new ScicatCommError("SciCat answered the creation of the dataset without the dataset's pid.", {
+        operation: "createDatasetModel",
+        outcomeUnknown: true,
+      });
+      throw unknownOutcome(error, left(), { datablocks: datablockModels.length, attachments: attachmentModels.length });
+    }
+    const pid = PID.parse(finalized.pid);
     const created = { ...left(), pid: pid.toString() };
     progress.phase("datablocks");
     const createdBlocks: DownloadOrigDatablock[] = [];
@@ -357,12 +369,13 @@ export class Client {
       }
     } catch (error) {
       const done = createdBlocks.length;
+      const uploaded = created.uploadedFiles.length;
       throw new PartialUploadError(
         `Failed to upload the datablocks of SciCat dataset ${pid.toString()}: ${(error as Error).message}\n` +
-          `The dataset and its ${created.uploadedFiles.length} data files (in '${created.sourceFolder}') were ` +
-          `uploaded, but only ${done} of its ${datablockModels.length} datablocks were created, so the dataset does ` +
-          "not list all of its files. Please ask a SciCat admin to add them; " +
-          "uploading again would create a second dataset.",
+          "The dataset was created" +
+          (uploaded > 0 ? ` and its ${uploaded} new data files were uploaded to '${created.sourceFolder}'` : "") +
+          `, but only ${done} of its ${datablockModels.length} datablocks were created, so SciCat does not list ` +
+          "all of its files. Please ask a SciCat admin to add them; uploading again would create a second dataset.",
         created,
         { cause: error },
       );
@@ -493,15 +506,25 @@ async function revertQuietly(
 }
 
 /** The error for a dataset that SciCat may or may not have created; its files are kept. */
-function unknownOutcome(error: ScicatCommError, state: PartialUploadState): PartialUploadError {
-  const files =
-    state.uploadedFiles.length === 0
-      ? ""
-      : ` Its ${state.uploadedFiles.length} data files were kept in '${state.sourceFolder}' on the file server.`;
+function unknownOutcome(
+  error: ScicatCommError,
+  state: PartialUploadState,
+  pending: { datablocks: number; attachments: number },
+): PartialUploadError {
+  const uploaded = state.uploadedFiles.length;
+  const kept =
+    uploaded === 0
+      ? " Nothing was written to the file server."
+      : ` Its ${uploaded} new data files were kept in '${state.sourceFolder}' on the file server.`;
+  const missing = [pending.datablocks > 0 ? "its datablocks" : "", pending.attachments > 0 ? "its attachments" : ""]
+    .filter((m) => m !== "")
+    .join(" and ");
+  const ifThere = missing === "" ? "the upload worked" : `the upload worked apart from ${missing}, which a SciCat admin can add`;
+  // Only files this upload wrote may be removed; anything else in the folder is not ours.
+  const ifNot = uploaded === 0 ? "upload again" : "remove those files and upload again";
   return new PartialUploadError(
-    `${error.message}\nIt is not known whether SciCat created the dataset.${files} Look for a dataset with ` +
-      `sourceFolder '${state.sourceFolder}' in SciCat: if there is one, the upload worked apart from its ` +
-      "datablocks and attachments, which a SciCat admin can add; if there is none, remove those files and upload again.",
+    `${error.message}\nIt is not known whether SciCat created the dataset.${kept} Look for a dataset with ` +
+      `sourceFolder '${state.sourceFolder}' in SciCat: if there is one, ${ifThere}; if there is none, ${ifNot}.`,
     state,
     { cause: error },
   );

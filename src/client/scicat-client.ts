@@ -38,7 +38,13 @@ export function queryLimits(options: QueryDatasetsOptions): { order?: string; li
   return { ...(options.order === undefined ? {} : { order: options.order }), ...(options.limit === undefined ? {} : { limit: options.limit }) };
 }
 
-/** SciCat API v3, as used by Scitacean 24.05. */
+/**
+ * SciCat API v3, as used by Scitacean 24.05.
+ *
+ * Reads are tolerant: records come back as SciCat sent them, and an
+ * implementation logs one warning about unknown or broken fields (or throws
+ * with `strictValidation`). `Client` relies on this and does not warn again.
+ */
 export interface ScicatClient {
   /** `GET datasets/{pid}` */
   getDatasetModel(pid: PID | string, options?: ReadOptions): Promise<DownloadDataset>;

@@ -179,7 +179,11 @@ export class Dataset {
     const problems: string[] = [];
     const values = valuesFromJson(DATASET_FIELDS, models.dataset, problems);
     if (!DATASET_TYPES.includes(values["type"] as DatasetType)) {
-      problems.push(`type: expected 'raw' or 'derived', got ${JSON.stringify(models.dataset.type)}; using 'raw'`);
+      // This changes what the dataset is, so it is said even when the record's other problems were reported already.
+      logger.warn(
+        `Dataset ${String(models.dataset.pid ?? "")} from SciCat has type ${JSON.stringify(models.dataset.type) ?? "undefined"} ` +
+          "instead of 'raw' or 'derived'; it is read as a raw dataset.",
+      );
       values["type"] = "raw";
     }
     // Current backends answer v3 requests for derived datasets with principalInvestigator set to a copy of

@@ -17,13 +17,20 @@ export interface SelectFileTransferOptions {
   sourceFolder?: string | RemotePath | null;
 }
 
+/** Errors that mean a mistake in code or arguments, which the next child would make as well. */
+const MISTAKES = [TypeError, ReferenceError, SyntaxError, RangeError];
+
 /**
- * Whether a child's error means "this transfer cannot be used here": one of
- * the library's own errors (not mounted, cannot upload, login refused, …) or
- * a system error such as a refused connection.
+ * Whether a child's error means "this transfer cannot be used here" (not
+ * mounted, cannot upload, login refused, connection refused, …) rather than a
+ * mistake in the code or its arguments (as 26.6 falls back on RuntimeError
+ * but not on TypeError or ValueError).
  */
 function isUnavailable(error: unknown): boolean {
-  return error instanceof ScitaceanError || typeof (error as NodeJS.ErrnoException | null)?.code === "string";
+  if (error instanceof ScitaceanError) return true;
+  if (MISTAKES.some((kind) => error instanceof kind)) return false;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return !(typeof code === "string" && code.startsWith("ERR_INVALID_ARG"));
 }
 
 function describe(child: FileTransfer): string {

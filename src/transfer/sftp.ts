@@ -262,7 +262,11 @@ function loadPrivateKey(settings: ConnectionSettings, parseKey: ParseKey): Buffe
  * without a passphrase, and encrypted ones that `passphrase` decrypts (as
  * paramiko, and so Scitacean, does).
  */
-function defaultKeys(parseKey: ParseKey, passphrase: string | undefined): Array<{ key: Buffer; passphrase?: string }> {
+function defaultKeys(
+  parseKey: ParseKey,
+  passphrase: string | undefined,
+  skipped: string[],
+): Array<{ key: Buffer; passphrase?: string }> {
   const keys: Array<{ key: Buffer; passphrase?: string }> = [];
   for (const name of ["id_ed25519", "id_ecdsa", "id_rsa"]) {
     const file = path.join(os.homedir(), ".ssh", name);
@@ -271,6 +275,7 @@ function defaultKeys(parseKey: ParseKey, passphrase: string | undefined): Array<
       const key = readFileSync(file);
       if (!(parseKey(key) instanceof Error)) keys.push({ key });
       else if (passphrase !== undefined && !(parseKey(key, passphrase) instanceof Error)) keys.push({ key, passphrase });
+      else if (passphrase !== undefined) skipped.push(`the passphrase does not decrypt ~/.ssh/${name}`);
     } catch {
       // An unreadable default key is simply not tried, as with ssh.
     }
@@ -279,10 +284,14 @@ function defaultKeys(parseKey: ParseKey, passphrase: string | undefined): Array<
 }
 
 /** Login methods in the order paramiko/Scitacean tries them: key, agent, default keys, password. */
-function authMethods(settings: ConnectionSettings, parseKey: ParseKey): { methods: AuthMethod[]; names: string[] } {
+function authMethods(
+  settings: ConnectionSettings,
+  parseKey: ParseKey,
+): { methods: AuthMethod[]; names: string[]; skipped: string[] } {
   const username = settings.username;
   const methods: AuthMethod[] = [];
   const names: string[] = [];
+  const skipped: string[] = [];
   const key = loadPrivateKey(settings, parseKey);
   if (key !== undefined) {
     const passphrase = settings.passphrase;
@@ -295,7 +304,7 @@ function authMethods(settings: ConnectionSettings, parseKey: ParseKey): { method
     names.push("SSH agent");
   }
   if (key === undefined && settings.password === undefined) {
-    for (const k of defaultKeys(parseKey, settings.passphrase)) methods.push({ type: "publickey", username, ...k });
+    for (const k of defaultKeys(parseKey, settings.passphrase, skipped)) methods.push({ type: "publickey", username, ...k });
     if (methods.length > (agent ? 1 : 0)) names.push("keys in ~/.ssh");
   }
   if (settings.password !== undefined) {
@@ -309,7 +318,7 @@ function authMethods(settings: ConnectionSettings, parseKey: ParseKey): { method
     });
     names.push("password");
   }
-  return { methods, names };
+  return { methods, names, skipped };
 }
 
 interface OpenedSftp {
@@ -352,10 +361,11 @@ async function openSftp(settings: ConnectionSettings): Promise<OpenedSftp> {
 
   // Loaded on first use: ssh2 takes a noticeable time to load, which notebooks that never use SFTP should not pay.
   const [{ default: Sftp }, { utils }] = await Promise.all([import("ssh2-sftp-client"), import("ssh2")]);
-  const { methods, names } = authMethods(settings, utils.parseKey);
+  const { methods, names, skipped } = authMethods(settings, utils.parseKey);
   if (methods.length === 0) {
+    const why = skipped.length > 0 ? ` (${skipped.join("; ")})` : "";
     throw new FileNotAccessibleError(
-      `No way to log in to ${where}: give a password, privateKey or privateKeyFile, or run an SSH agent ` +
+      `No way to log in to ${where}${why}: give a password, privateKey or privateKeyFile, or run an SSH agent ` +
         "(SSH_AUTH_SOCK), or put a key in ~/.ssh (with the passphrase option if it is encrypted).",
     );
   }

@@ -100,6 +100,17 @@ describe.each(backends)("$name", (b) => {
       expect(warning).not.toMatch(/\.\./);
     });
 
+    it("a record without a type reads as raw, with a warning that says so", async () => {
+      const client = b.makeClient();
+      const { type: _type, ...untyped } = setupFakeClient().datasets.get(SEED_PID)!;
+      b.seedDataset(untyped);
+      const dset = await client.getDataset(SEED_PID);
+      expect(dset.type).toBe("raw");
+      expect(warnings()).toEqual([
+        `Dataset ${SEED_PID} from SciCat has type undefined instead of 'raw' or 'derived'; it is read as a raw dataset.`,
+      ]);
+    });
+
     it("strictValidation turns a broken record into a ValidationError naming the field", async () => {
       const client = b.makeClient();
       const seed = setupFakeClient().datasets.get(SEED_PID)!;

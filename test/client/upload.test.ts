@@ -405,6 +405,52 @@ describe.each(backends)("$name", (b) => {
       expect(transfer.reverted.get("/hex/source123/file.nxs")!.toString()).toBe(NXS);
     });
 
+    it("with no answer (SciCat may have created it) keeps the files and says where to look", async () => {
+      const client = makeClient();
+      const lost = new ScicatCommError("SciCat did not answer within 10 s (timeout).", { outcomeUnknown: true });
+      b.throwFrom(client, "createDatasetModel", lost);
+      const error = await client.uploadNewDatasetNow(withAttachments(datasetWithFiles())).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(PartialUploadError);
+      expect(error).toMatchObject({
+        pid: null,
+        sourceFolder: "/hex/source123",
+        uploadedFiles: ["/hex/source123/file.nxs", "/hex/source123/the_log_file.log"],
+      });
+      expect((error as Error).cause).toBe(lost);
+      expect((error as Error).message).toContain("It is not known whether SciCat created the dataset.");
+      expect((error as Error).message).toContain("Its 2 new data files were kept in '/hex/source123'");
+      expect((error as Error).message).toMatch(/apart from its datablocks and its attachments.*remove those files/);
+      expect(transferOf(client).reverted.size).toBe(0);
+      expect([...transferOf(client).files.keys()].sort()).toEqual(["/hex/source123/file.nxs", "/hex/source123/the_log_file.log"]);
+    });
+
+    it("with no answer for a dataset without new files: nothing to remove, and it says so", async () => {
+      const client = makeClient();
+      b.throwFrom(client, "createDatasetModel", new ScicatCommError("timeout", { outcomeUnknown: true }));
+      const dset = derivedDataset();
+      dset.addFiles(File.fromRemote({ remotePath: "already/there.dat", size: 3, creationTime: "2024-05-29T10:00:00Z" }));
+      const error = await client.uploadNewDatasetNow(dset).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(PartialUploadError);
+      expect(error).toMatchObject({ pid: null, uploadedFiles: [] });
+      expect((error as Error).message).toContain("Nothing was written to the file server.");
+      expect((error as Error).message).toContain("if there is one, the upload worked apart from its datablocks, which");
+      expect((error as Error).message).toContain("if there is none, upload again.");
+      expect((error as Error).message).not.toMatch(/remove/);
+    });
+
+    it("answered without a pid: the files stay and nothing more is sent", async () => {
+      const client = makeClient();
+      jest.spyOn(client.scicat, "createDatasetModel").mockResolvedValue({});
+      const datablocks = jest.spyOn(client.scicat, "createOrigDatablock");
+      const error = await client.uploadNewDatasetNow(datasetWithFiles()).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(PartialUploadError);
+      expect((error as PartialUploadError).pid).toBeNull();
+      expect((error as Error).message).toMatch(/without the dataset's pid/);
+      expect(datablocks).not.toHaveBeenCalled();
+      expect(transferOf(client).files.size).toBe(2);
+      expect(transferOf(client).reverted.size).toBe(0);
+    });
+
     it("with a non-SciCat error also reverts (the port reverts on any error)", async () => {
       const client = makeClient();
       b.throwFrom(client, "createDatasetModel", new TypeError("unexpected"));

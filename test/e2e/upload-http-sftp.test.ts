@@ -734,7 +734,7 @@ describe("a failure in SciCat after the files are uploaded", () => {
       uploadedFiles: [path.join(c.sourceFolder, "witchcraft.dat"), path.join(c.sourceFolder, "sub", "spells.txt")],
     });
     expect(error.message).toContain(pid);
-    expect(error.message).toContain(`The dataset and its 2 data files (in '${c.sourceFolder}') were uploaded`);
+    expect(error.message).toContain(`The dataset was created and its 2 new data files were uploaded to '${c.sourceFolder}'`);
     expect(error.message).toMatch(/only 0 of its 1 datablocks were created/);
     expect(error.message).toMatch(/ask a SciCat admin/);
     expect(error.message).toMatch(/uploading again would create a second dataset/);
@@ -797,8 +797,12 @@ describe("a failure in SciCat after the files are uploaded", () => {
     expect((error.cause as ScicatCommError).outcomeUnknown).toBe(true);
     expect(error.message).toMatch(/did not answer within 1 s \(timeout\)/);
     expect(error.message).toContain("It is not known whether SciCat created the dataset.");
-    expect(error.message).toContain(`Its 2 data files were kept in '${c.sourceFolder}'`);
-    expect(error.message).toContain(`Look for a dataset with sourceFolder '${c.sourceFolder}'`);
+    expect(error.message).toContain(`Its 2 new data files were kept in '${c.sourceFolder}'`);
+    expect(error.message).toContain(
+      `Look for a dataset with sourceFolder '${c.sourceFolder}' in SciCat: if there is one, the upload worked apart ` +
+        "from its datablocks and its attachments, which a SciCat admin can add; if there is none, remove those " +
+        "files and upload again.",
+    );
   });
 
   it("a gateway timeout (504) on POST datasets is treated the same: nothing removed", async () => {

@@ -380,6 +380,27 @@ describe("failures", () => {
     expect(error.outcomeUnknown).toBe(false);
   });
 
+  test("a failed TLS handshake sent nothing", async () => {
+    // https:// to the stand-in, which speaks plain HTTP: the handshake fails before any request.
+    const client = HttpScicatClient.withoutLogin({ url: server.url.replace("http://", "https://") });
+    const before = server.requests.length;
+    const error = (await failure(client.getDatasetModel("a/b"))) as ScicatCommError;
+    expect(error.message).toMatch(/could not reach SciCat: .*EPROTO/);
+    expect(error.outcomeUnknown).toBe(false);
+    expect(server.requests.length).toBe(before);
+  });
+
+  test("a success without the record asked for leaves it open whether the work was done", async () => {
+    server.failNext("POST /datasets", 201, { body: [] });
+    const error = (await failure(scicat.createDatasetModel(rawUploadModel()))) as ScicatCommError;
+    expect(error.message).toMatch(/expected a dataset from SciCat, got \[\]/);
+    expect(error.outcomeUnknown).toBe(true);
+    server.failNext("GET /datasets/:pid/attachments", 200, { body: { not: "a list" } });
+    const list = (await failure(scicat.getAttachmentsForDataset(thaumPid))) as ScicatCommError;
+    expect(list.message).toMatch(/expected a list of attachments/);
+    expect(list.outcomeUnknown).toBe(true);
+  });
+
   test("only answers that leave it open whether SciCat did the work say outcomeUnknown", async () => {
     const upload = rawUploadModel();
     const outcome = async (status: number): Promise<boolean> => {

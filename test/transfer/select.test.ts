@@ -110,6 +110,20 @@ describe.each(["download", "upload"] as const)("%s", (direction) => {
     expect([broken.attempts, second.connections]).toEqual([1, 0]);
   });
 
+  it("does not fall through on a Node argument error either", async () => {
+    const broken = failingTransfer("bad path argument", (m) => Object.assign(new Error(m), { code: "ERR_INVALID_ARG_TYPE" }));
+    const second = countingFake();
+    await expect(connect(new SelectFileTransfer([broken, second]), dset())).rejects.toThrow("bad path argument");
+    expect(second.connections).toBe(0);
+  });
+
+  it("falls through on a plain Error, as a transfer written elsewhere may throw", async () => {
+    const other = failingTransfer("cannot reach the tape library", (m) => new Error(m));
+    const second = countingFake();
+    await connect(new SelectFileTransfer([other, second]), dset());
+    expect([other.attempts, second.connections]).toEqual([1, 1]);
+  });
+
   it("falls through on a system error such as a refused connection", async () => {
     const refused = failingTransfer("connect ECONNREFUSED 127.0.0.1:22", (m) =>
       Object.assign(new Error(m), { code: "ECONNREFUSED" }),

@@ -367,7 +367,7 @@ describe("the default keys in ~/.ssh", () => {
     );
     await withEnv({ HOME: home, SSH_AUTH_SOCK: undefined }, async () => {
       const error = await connectError({ ...nothingGiven(), passphrase: "wrong" }, work);
-      expect(error.message).toMatch(/No way to log in/);
+      expect(error.message).toMatch(/No way to log in to SFTP host \S+ \(the passphrase does not decrypt ~\/\.ssh\/id_ed25519\)/);
     });
   });
 

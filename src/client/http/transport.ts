@@ -107,13 +107,32 @@ export async function send(http: AxiosInstance, spec: RequestSpec): Promise<RawR
   }
 }
 
-/** Network errors that happen before a request leaves this machine. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Errors that happen before a request leaves this machine: no connection, or a rejected certificate. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  // The TLS handshake failed, e.g. https:// to a server that speaks plain HTTP.
+  "EPROTO",
+  // axios refuses a bad URL or option before it connects.
+  "ERR_INVALID_URL",
+  "ERR_BAD_OPTION",
+  "ERR_BAD_OPTION_VALUE",
+]);
 
 /** Whether the request certainly did not reach SciCat (as opposed to a dropped connection). */
 function neverSent(error: unknown): boolean {
   const code = axios.isAxiosError(error) ? error.code : (error as NodeJS.ErrnoException | null)?.code;
-  return code !== undefined && NOT_SENT_CODES.has(code);
+  // ERR_TLS_*: the TLS handshake failed, so no request was sent.
+  return code !== undefined && (NOT_SENT_CODES.has(code) || code.startsWith("ERR_TLS_"));
 }
 
 /** The message of a network error, without the request it belonged to. */
