@@ -47,17 +47,24 @@ function schema(
   return { what, checks, known: new Set([...BOOKKEEPING, ...known]) };
 }
 
+/** A key outside the field tables, whose SciCat name is its name. */
+const plain = (name: string, type: AnyFieldType): { name: string; scicatName: string; type: AnyFieldType } => ({
+  name,
+  scicatName: name,
+  type,
+});
+
 const DATA_FILE_SCHEMA = schema(
   "data file",
   [
-    { name: "path", scicatName: "path", type: "string" },
-    { name: "time", scicatName: "time", type: "Date" },
-    { name: "chk", scicatName: "chk", type: "string" },
-    { name: "gid", scicatName: "gid", type: "string" },
-    { name: "perm", scicatName: "perm", type: "string" },
-    { name: "uid", scicatName: "uid", type: "string" },
-    { name: "type", scicatName: "type", type: "string" },
-    { name: "metadata", scicatName: "metadata", type: "Record<string, unknown>" },
+    plain("path", "string"),
+    plain("time", "Date"),
+    plain("chk", "string"),
+    plain("gid", "string"),
+    plain("perm", "string"),
+    plain("uid", "string"),
+    plain("type", "string"),
+    plain("metadata", "Record<string, unknown>"),
   ],
   [{ type: "count", name: "size" }],
   [],
@@ -95,16 +102,16 @@ export const DATASET_SCHEMA = schema(
 export const ORIG_DATABLOCK_SCHEMA = schema(
   "orig datablock",
   [
-    { name: "datasetId", scicatName: "datasetId", type: "PID" },
-    { name: "chkAlg", scicatName: "chkAlg", type: "string" },
-    { name: "accessGroups", scicatName: "accessGroups", type: "string[]" },
-    { name: "createdAt", scicatName: "createdAt", type: "Date" },
-    { name: "createdBy", scicatName: "createdBy", type: "string" },
-    { name: "instrumentGroup", scicatName: "instrumentGroup", type: "string" },
-    { name: "isPublished", scicatName: "isPublished", type: "boolean" },
-    { name: "ownerGroup", scicatName: "ownerGroup", type: "string" },
-    { name: "updatedAt", scicatName: "updatedAt", type: "Date" },
-    { name: "updatedBy", scicatName: "updatedBy", type: "string" },
+    plain("datasetId", "PID"),
+    plain("chkAlg", "string"),
+    plain("accessGroups", "string[]"),
+    plain("createdAt", "Date"),
+    plain("createdBy", "string"),
+    plain("instrumentGroup", "string"),
+    plain("isPublished", "boolean"),
+    plain("ownerGroup", "string"),
+    plain("updatedAt", "Date"),
+    plain("updatedBy", "string"),
   ],
   [
     { type: "count", name: "size" },
