@@ -307,6 +307,9 @@ export class Client {
       sourceFolder: sourceFolder.posix,
       uploadedFiles: uploaded.map((f) => sourceFolder.join(f.remotePath).posix),
     });
+    // SciCat may hold the dataset now: removing its files would leave it pointing at nothing.
+    const maybeCreated = (error: ScicatCommError): PartialUploadError =>
+      unknownOutcome(error, left(), { datablocks: datablockModels?.length ?? 0, attachments: attachmentModels.length });
     try {
       if (connection !== null) {
         progress.phase("uploading");
@@ -322,10 +325,7 @@ export class Client {
           signal?.throwIfAborted();
           return await step();
         } catch (error) {
-          if (error instanceof ScicatCommError && error.outcomeUnknown) {
-            // SciCat may hold the dataset now; removing its files would leave it pointing at nothing.
-            throw unknownOutcome(error, left(), { datablocks: datablockModels?.length ?? 0, attachments: attachmentModels.length });
-          }
+          if (error instanceof ScicatCommError && error.outcomeUnknown) throw maybeCreated(error);
           if (connection !== null && uploaded.length > 0) await revertQuietly(connection, uploaded, error, left());
           throw error;
         }
@@ -353,11 +353,12 @@ export class Client {
 
     if (typeof finalized.pid !== "string" || finalized.pid === "") {
       // SciCat said it created the dataset, so its files stay; without the pid nothing more can be added.
-      const error = new ScicatCommError("SciCat answered the creation of the dataset without the dataset's pid.", {
-        operation: "createDatasetModel",
-        outcomeUnknown: true,
-      });
-      throw unknownOutcome(error, left(), { datablocks: datablockModels.length, attachments: attachmentModels.length });
+      throw maybeCreated(
+        new ScicatCommError("SciCat answered the creation of the dataset without the dataset's pid.", {
+          operation: "createDatasetModel",
+          outcomeUnknown: true,
+        }),
+      );
     }
     const pid = PID.parse(finalized.pid);
     const created = { ...left(), pid: pid.toString() };
