@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite (npm test): setup, typecheck, jest, then notebooks in real tslab kernels.
-# Ends with one line "N passed, N failed" (jest tests + notebook runs; a failed typecheck or a
-# test runner that could not report counts as one failure) and exits non-zero on any failure.
+# The whole test suite (npm test): setup, typecheck, lint, jest, then notebooks in real tslab kernels.
+# Ends with one line "N passed, N failed" (jest tests + notebook runs; a failed typecheck or lint,
+# or a test runner that could not report, counts as one failure) and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,6 +19,12 @@ failed=0
 echo "== typecheck"
 if ! npm run --silent typecheck; then
   echo "test: typecheck FAILED"
+  failed=$((failed + 1))
+fi
+
+echo "== lint"
+if ! npm run --silent lint; then
+  echo "test: lint FAILED"
   failed=$((failed + 1))
 fi
 

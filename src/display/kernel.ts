@@ -64,7 +64,9 @@ class DisplayServer extends jupyter.ZmqServer {
     this.connInfo = JSON.parse(readFileSync(this.configPath, "utf-8")) as typeof this.connInfo;
     const { transport, ip } = this.connInfo;
     // The zeromq that tslab itself loads, so that there is one native module in the process.
-    const zmq = require(require.resolve("zeromq", { paths: [path.dirname(require.resolve("tslab/package.json"))] })) as ZeroMq;
+    const zmq = (await import(
+      require.resolve("zeromq", { paths: [path.dirname(require.resolve("tslab/package.json"))] })
+    )) as ZeroMq;
     this.iopub = new zmq.Publisher();
     this.shell = new zmq.Router();
     this.control = new zmq.Router();

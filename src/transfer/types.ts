@@ -6,8 +6,6 @@
 import type { Dataset } from "../model/dataset";
 import type { File } from "../model/file";
 import type { RemotePath } from "../values/remote-path";
-// For TSDoc links only.
-import type { SelectFileTransfer } from "./select";
 
 /** Progress of one file within a transfer. */
 export interface FileProgress {
@@ -92,7 +90,7 @@ export interface Downloader {
    * Opens a connection for downloading files of `dataset`.
    * `representativeFile` (a full remote path) is one of the files to come:
    * transfers that can cheaply check that it is reachable do so here, so
-   * that a {@link SelectFileTransfer} can still fall back to another one.
+   * that a `SelectFileTransfer` can still fall back to another one.
    */
   connectForDownload(dataset: Dataset, representativeFile?: RemotePath): Promise<DownloadConnection>;
 }

@@ -427,7 +427,7 @@ describe("escaping", () => {
   it("keeps the text form on one line per value", () => {
     const dset = minimalRaw({ description: `line one\nline two\n${"x".repeat(500)}` });
     const line = datasetText(dset).split("\n").find((l) => l.startsWith("  description: "));
-    expect(line).toMatch(/^  description: line one line two x+…$/);
+    expect(line).toMatch(/^ {2}description: line one line two x+…$/);
     expect((line ?? "").length).toBeLessThanOrEqual(120);
   });
 });

@@ -40,7 +40,6 @@ async function connect(live: LiveConfig): Promise<HttpScicatClient> {
 }
 
 if (config === null) {
-  // eslint-disable-next-line no-console
   console.log(
     "Live SciCat tests were not run: set SCICAT_URL (API root with /api/v3) and SCICAT_TOKEN, " +
       "or SCICAT_USERNAME and SCICAT_PASSWORD (optionally SCICAT_TEST_PID).",

@@ -18,6 +18,7 @@ import { startSshd, type TestSshd } from "../helpers/sshd";
 import { datasetWith, tempDir } from "./helpers";
 
 // The module object itself (not an import-star copy), so that a spy on it is what src/transfer/sftp.ts sees.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an `import x = require()` is exactly that object
 import os = require("node:os");
 
 let sshd: TestSshd;

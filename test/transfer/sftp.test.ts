@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import * as path from "node:path";
+import { inspect } from "node:util";
 import { Client } from "../../src/client/client";
 import { FileUploadError, IntegrityError } from "../../src/errors";
 import { Dataset } from "../../src/model/dataset";
@@ -672,7 +673,7 @@ describe("connecting", () => {
     expect(String(error)).not.toContain(secret);
     expect(String((error as Error).stack)).not.toContain(secret);
     // Nor does printing the transfer show it.
-    expect(require("node:util").inspect(t, { depth: 5 })).not.toContain(secret);
+    expect(inspect(t, { depth: 5 })).not.toContain(secret);
     expect(String(t)).not.toContain(secret);
   });
 
