@@ -36,10 +36,9 @@ async function mapWithConcurrency<T, R>(
   let failed = false;
   const worker = async (): Promise<void> => {
     while (!failed && next < items.length) {
-      if (signal?.aborted) failed = true;
-      signal?.throwIfAborted();
       const index = next++;
       try {
+        signal?.throwIfAborted();
         results[index] = await fn(items[index] as T);
       } catch (error) {
         failed = true;

@@ -3,7 +3,7 @@
  * The server runs on this machine, so the tests can look at the uploaded
  * files directly on disk.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   chmodSync,
@@ -611,29 +611,6 @@ describe("connecting", () => {
       const t = transfer({ privateKey: undefined, privateKeyFile: keyFile });
       await (await t.connectForUpload(datasetWith(dir, {}, "/x"), new RemotePath("/x"))).close();
     } finally {
-      cleanup();
-    }
-  });
-
-  it("logs in through the SSH agent of SSH_AUTH_SOCK by default", async () => {
-    const { dir, cleanup } = tempDir("scitacean-agent-");
-    const socket = path.join(dir, "agent.sock");
-    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
-    const previous = process.env.SSH_AUTH_SOCK;
-    try {
-      const keyFile = path.join(dir, "id");
-      writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
-      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
-      const added = spawnSync("ssh-add", ["-q", keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, encoding: "utf8" });
-      expect(added.stderr).toBe("");
-      process.env.SSH_AUTH_SOCK = socket;
-      const { host, port, username, knownHostsFile } = sshd;
-      const t = new SFTPFileTransfer({ host, port, username, knownHosts: knownHostsFile });
-      await (await t.connectForUpload(datasetWith(dir, {}, "/x"), new RemotePath("/x"))).close();
-    } finally {
-      if (previous === undefined) delete process.env.SSH_AUTH_SOCK;
-      else process.env.SSH_AUTH_SOCK = previous;
-      agent.kill();
       cleanup();
     }
   });
