@@ -61,6 +61,15 @@ if [[ ! -x /usr/sbin/sshd ]]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server
 fi
 
+# --- Chromium for the browser tests ---------------------------------------------------------
+# Widget and docs tests drive real JupyterLab in headless Debian chromium through playwright-core
+# (playwright's own browser download cannot work offline).
+if [[ ! -x /usr/bin/chromium ]]; then
+  log "installing chromium (headless browser for the JupyterLab tests)"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+fi
+
 # --- kernelspecs and the package link for notebooks -----------------------------------------
 node scripts/install-kernel.js --prefix .venv
 
