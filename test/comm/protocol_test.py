@@ -39,10 +39,14 @@ TIMEOUT = 120
 class Driver:
     """A kernel plus every iopub message seen so far."""
 
-    def __init__(self, kernel: str) -> None:
+    def __init__(self, kernel: str, log: Path) -> None:
         self.kernel = kernel
+        self.log = log
         self.km = KernelManager(kernel_name=kernel)
-        self.km.start_kernel(cwd=str(REPO / "notebooks"))
+        # The kernel's stderr is its log (the comm layer reports ignored messages there).
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w") as f:
+            self.km.start_kernel(cwd=str(REPO / "notebooks"), stderr=f)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
@@ -418,6 +422,7 @@ def check_unknown_target(d: Driver) -> None:
 
 def check_malformed(d: Driver, name_id: str, bar_id: str) -> None:
     last_cell, before = d.execute("console.log(name.value, bar.value)")
+    logged_before = d.log.read_text().count("scitacean-ts comm: ")
     start = len(d.iopub)
     bad: list[tuple[str, dict, list[bytes]]] = [
         ("comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update", "state": {}}}, []),
@@ -458,14 +463,19 @@ def check_malformed(d: Driver, name_id: str, bar_id: str) -> None:
     ]
     assert not late, f"malformed messages wrote into a cell: {[m['content']['text'][:200] for m in late]}"
     assert not [m for m in d.iopub[start:] if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == last_cell]
+    logged = d.log.read_text().count("scitacean-ts comm: ") - logged_before
+    assert logged >= 100, f"only {logged} of 103 ignored messages were logged to the kernel's stderr"
+    # Each comm message still got busy/idle with itself as parent.
+    for msg_id in ids[:20]:
+        d.wait_idle(msg_id, timeout=10)
 
 
-def run(kernel: str, report: Path | None) -> int:
+def run(kernel: str, report: Path | None, log: Path) -> int:
     results: list[dict] = []
     d: Driver | None = None
     for attempt in (1, 2):
         try:
-            d = Driver(kernel)
+            d = Driver(kernel, log)
             break
         except RuntimeError as e:  # stock tslab's socket race (see run_notebooks.py): start once more
             if attempt == 2:
@@ -523,8 +533,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kernel", default="tslab", help="kernelspec name (tslab or tslab-stock)")
     parser.add_argument("--report", type=Path, help="append one JSON line per check here")
+    parser.add_argument("--log", type=Path, help="the kernel's stderr (default build/protocol/kernel-<kernel>.log)")
     args = parser.parse_args()
-    return run(args.kernel, args.report)
+    log = args.log or (REPO / "build" / "protocol" / f"kernel-{args.kernel}.log")
+    return run(args.kernel, args.report, log)
 
 
 if __name__ == "__main__":
