@@ -61,6 +61,8 @@ notebooks test/notebooks/fixtures/smoke.ipynb
 notebooks --kernel tslab-stock test/notebooks/fixtures/smoke.ipynb # the util.inspect.custom path
 # A real tutorial under the stock kernel: its tables must arrive as display_data (see checks.py).
 notebooks --kernel tslab-stock notebooks/uploading.ipynb
+# Widgets through the runtime attachment to stock tslab (comm layer patched in from the first widget).
+notebooks --kernel tslab-stock notebooks/widgets.ipynb
 # The runner must report a cell error (tslab sends only status "error") as a failure.
 notebooks --expect-fail test/notebooks/fixtures/failing_throw.ipynb test/notebooks/fixtures/failing_type_error.ipynb
 # Our package.json resolves under tslab's TypeScript 5.0 through a notebooks/node_modules link ...
