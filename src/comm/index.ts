@@ -26,9 +26,22 @@ const WARNED: unique symbol = Symbol.for("scitacean-ts.comm.warned");
 type Slots = { [LAYER]?: CommLayer; [WARNED]?: boolean };
 const slots = globalThis as Slots;
 
-/** Makes `layer` the process's comm layer (our kernel entry calls this at start). */
-export function installCommLayer(layer: CommLayer): void {
+/**
+ * Makes `layer` the process's comm layer, and routes `display()` of full MIME bundles (a widget
+ * view with its text fallback) through it.
+ * @param options.richLastValue - whether the kernel renders a cell's last value itself (our
+ *   kernel entry); stock tslab prints it, so there it keeps going through the inspect hook.
+ */
+export function installCommLayer(layer: CommLayer, options: { richLastValue: boolean }): void {
   slots[LAYER] = layer;
+  const hooks: KernelHooks = {
+    displayBundle(bundle) {
+      layer.display(bundle as Parameters<CommLayer["display"]>[0]);
+      return true;
+    },
+    richLastValue: options.richLastValue,
+  };
+  (globalThis as { [KERNEL_HOOKS]?: KernelHooks })[KERNEL_HOOKS] = hooks;
 }
 
 /** Writes a comm-layer problem to the kernel's stderr (the Jupyter server's log), never to a cell. */
@@ -50,17 +63,7 @@ export function getCommLayer(): CommLayer | undefined {
   if (slots[WARNED]) return undefined;
   const attached = attachToStockTslab(kernelLog);
   if (typeof attached !== "string") {
-    slots[LAYER] = attached;
-    // Full MIME bundles (a widget view with its text fallback) now reach the front end; stock
-    // tslab still prints a cell's last value, so that keeps going through the inspect hook.
-    const hooks: KernelHooks = {
-      displayBundle(bundle) {
-        attached.display(bundle as Parameters<CommLayer["display"]>[0]);
-        return true;
-      },
-      richLastValue: false,
-    };
-    (globalThis as { [KERNEL_HOOKS]?: KernelHooks })[KERNEL_HOOKS] = hooks;
+    installCommLayer(attached, { richLastValue: false });
     return attached;
   }
   slots[WARNED] = true;
@@ -72,8 +75,9 @@ export function getCommLayer(): CommLayer | undefined {
   return undefined;
 }
 
-/** Forgets the layer and the warning; for tests only. */
+/** Forgets the layer, its display hooks and the warning; for tests only. */
 export function resetCommLayerForTests(): void {
   delete slots[LAYER];
   delete slots[WARNED];
+  delete (globalThis as { [KERNEL_HOOKS]?: KernelHooks })[KERNEL_HOOKS];
 }

@@ -3,10 +3,12 @@
  *
  * Run as `node dist/display/kernel.js --config-path <connection file> [--js]` (see
  * `scripts/install-kernel.js`). It is tslab 1.0.22's `startKernel` rebuilt from tslab's exported
- * internals, with two differences: the executor's `log`, which tslab calls only for a cell's last
+ * internals, with these differences: the executor's `log`, which tslab calls only for a cell's last
  * value, sends values implementing `Symbol.for("Jupyter.display")` as a real `execute_result`
- * (HTML + text, with `Out[n]`) instead of printing them; and the sockets are bound before they are
- * read (see `DisplayServer.init`). Everything else is stock tslab.
+ * (HTML + text, with `Out[n]`) instead of printing them; the sockets are bound before they are
+ * read (see `DisplayServer.init`); Jupyter comms are handled by the comm layer (`src/comm/`,
+ * which widgets use), and output is parented by async context (a cell's timers, a widget's
+ * handlers). Everything else is stock tslab.
  *
  * tslab is resolved from this package's own `node_modules` (not from the notebook folder, unlike
  * `tslab kernel`), and cells run with the kernel's cwd, which Jupyter sets to the notebook's folder.
@@ -24,8 +26,8 @@ import { ZmqPort, serializeSends } from "../comm/port";
 import type { FrameSender } from "../comm/port";
 import { executeWithParents, handleShellFrames, runningCellParent } from "../comm/tslab";
 import type { TslabMessage, TslabServer } from "../comm/tslab";
-import { KERNEL_HOOKS, toMimeBundle } from "./index";
-import type { KernelHooks, MimeBundle } from "./index";
+import { toMimeBundle } from "./index";
+import type { MimeBundle } from "./index";
 
 /** tslab's (unexported) message class, as `ZmqServer.handleExecute` receives it. */
 type ZmqMessage = Parameters<jupyter.ZmqServer["handleExecute"]>[1];
@@ -191,16 +193,7 @@ export function startKernel(argv: readonly string[] = process.argv.slice(2)): vo
   // Output from code outside any cell's async context (rare: e.g. a native callback) goes to the
   // cell tslab is running, as in tslab.
   layer.setFallbackParent(() => runningCellParent(jupyter.lastWriteDisplayData as ((data: object, update: boolean) => void) | null));
-  installCommLayer(layer);
-
-  const hooks: KernelHooks = {
-    displayBundle(bundle) {
-      layer.display(bundle as Parameters<CommLayer["display"]>[0]);
-      return true;
-    },
-    richLastValue: true,
-  };
-  (globalThis as { [KERNEL_HOOKS]?: KernelHooks })[KERNEL_HOOKS] = hooks;
+  installCommLayer(layer, { richLastValue: true });
 
   process.on("SIGINT", () => executor.interrupt());
   // As tslab: report instead of dying, so one bad callback does not kill the session.

@@ -105,6 +105,7 @@ describe.each(["tslab", "tslab-stock"])("widgets.ipynb in JupyterLab (%s kernel)
       await waitForBarWidth(page, example, "40%");
       await showCell(page, cellIndex(notebook, "more-controls"));
       await cells(page).nth(cellIndex(notebook, "more-controls")).locator(".widget-dropdown select").waitFor();
+      await saveScreenshot(page, `widgets-${kernel}-controls`);
       await showCell(page, example);
       await saveScreenshot(page, `widgets-${kernel}-after-run`);
 

@@ -9,7 +9,7 @@ export function installFakeLayer(): ReturnType<typeof fakeLayer> & {
 } {
   resetCommLayerForTests();
   const fake = fakeLayer();
-  installCommLayer(fake.layer);
+  installCommLayer(fake.layer, { richLastValue: true });
   return {
     ...fake,
     fromFrontend(commId, data, buffers = []) {
