@@ -68,10 +68,10 @@ notebooks --expect-fail test/notebooks/fixtures/failing_throw.ipynb test/noteboo
 # Our package.json resolves under tslab's TypeScript 5.0 through a notebooks/node_modules link ...
 notebooks --fake-package test/notebooks/fixtures/package_resolution.ipynb
 # ... and so does the real package, once it has both entry points.
-if [[ -f dist/index.d.ts && -f dist/testing/index.d.ts ]]; then
+if [[ -f dist/index.d.ts && -f dist/testing/index.d.ts && -f dist/widgets/index.d.ts ]]; then
   notebooks --cwd notebooks test/notebooks/fixtures/package_resolution.ipynb
 else
-  echo "test: note: dist/index.d.ts or dist/testing/index.d.ts missing; real package import not checked"
+  echo "test: note: dist/index.d.ts, dist/testing/index.d.ts or dist/widgets/index.d.ts missing; real package import not checked"
 fi
 echo "== comm protocol"
 # Jupyter comms and widgets driven by jupyter_client under both kernels (test/comm/protocol_test.py);

@@ -134,11 +134,12 @@ def _failing_type_error(nb: dict, kernel: str) -> None:
 def _package_resolution(nb: dict, kernel: str) -> None:
     assert_only(nb, "imports", "stream")
     assert stream_text(nb, "imports", "stderr") == "", stream_text(nb, "imports", "stderr")
-    assert_stdout(nb, "runtime", "main: object testing: object")
+    assert_stdout(nb, "runtime", "main: object testing: object widgets: object")
     resolved = stream_text(nb, "runtime").split("resolved:", 1)[-1].split()
-    assert len(resolved) == 2, resolved
+    assert len(resolved) == 3, resolved
     assert resolved[0].endswith("/dist/index.js"), resolved
     assert resolved[1].endswith("/dist/testing/index.js"), resolved
+    assert resolved[2].endswith("/dist/widgets/index.js"), resolved
 
 
 # --- tutorial notebooks (notebooks/*.ipynb) ------------------------------------------------
