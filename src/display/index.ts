@@ -15,11 +15,17 @@
  */
 import * as util from "node:util";
 
+/**
+ * One representation in a MIME bundle: text for most types, a JSON object for JSON types such
+ * as `application/vnd.jupyter.widget-view+json`.
+ */
+export type MimeData = string | { [key: string]: unknown };
+
 /** A Jupyter MIME bundle: representations of one object keyed by MIME type. */
 export type MimeBundle = {
   "text/html"?: string;
   "text/plain": string;
-  [mime: string]: string | undefined;
+  [mime: string]: MimeData | undefined;
 };
 
 /** The display protocol symbol shared with Deno's Jupyter kernel and `@anywidget/deno`. */
@@ -32,10 +38,17 @@ export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
  */
 export const KERNEL_HOOKS: unique symbol = Symbol.for("scitacean-ts.display.kernel");
 
-/** What our kernel entry offers to library code running inside it. */
+/** What our kernel entry (or the comm layer attached to a stock tslab) offers to library code. */
 export interface KernelHooks {
   /** Sends `bundle` as `display_data` of the current cell; false if there is no cell yet. */
   displayBundle(bundle: MimeBundle): boolean;
+  /**
+   * Whether the kernel itself renders a cell's last value (our kernel entry: `execute_result`).
+   * `false` where only {@link KernelHooks.displayBundle} is rich (a stock tslab kernel with the
+   * comm layer attached), so the last value still goes through the `util.inspect.custom` hook.
+   * Absent means `true`.
+   */
+  richLastValue?: boolean;
 }
 
 type Displayable = { [JUPYTER_DISPLAY](): MimeBundle };
@@ -117,7 +130,14 @@ function inspectDisplayable(obj: Displayable, depth: number | null, options: uti
   // Node passes `depth = options.depth - nesting level`, so equality means "the value itself",
   // not an element of an array or object: nested values always print as text.
   const topLevel = depth === options.depth;
-  if (topLevel && kernelHooks() === undefined && calledByTslabForLastValue() && sendToStockTslab(bundle)) {
+  const hooks = kernelHooks();
+  const kernelRendersLastValue = hooks !== undefined && hooks.richLastValue !== false;
+  if (
+    topLevel &&
+    !kernelRendersLastValue &&
+    calledByTslabForLastValue() &&
+    (hooks === undefined ? sendToStockTslab(bundle) : hooks.displayBundle(bundle))
+  ) {
     // tslab's console.log still writes the (now empty) text plus "\n"; drop that line.
     swallowNextNewline();
     return "";

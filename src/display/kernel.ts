@@ -19,6 +19,11 @@ import type { Converter } from "tslab/dist/converter";
 import { createExecutor } from "tslab/dist/executor";
 import type { ConverterSet } from "tslab/dist/executor";
 import * as jupyter from "tslab/dist/jupyter";
+import { CommLayer, installCommLayer, kernelLog } from "../comm";
+import { ZmqPort } from "../comm/port";
+import type { FrameSender } from "../comm/port";
+import { executeWithParents, handleShellFrames, runningCellParent } from "../comm/tslab";
+import type { TslabMessage, TslabServer } from "../comm/tslab";
 import { KERNEL_HOOKS, toMimeBundle } from "./index";
 import type { KernelHooks, MimeBundle } from "./index";
 
@@ -43,8 +48,18 @@ class Converters implements ConverterSet {
   }
 }
 
-/** tslab's ZmqServer plus `execute_result` for the cell that is currently running. */
+/**
+ * tslab's ZmqServer plus `execute_result` for the cell that is currently running, and Jupyter
+ * comms (see `src/comm/`) on the shell and control sockets.
+ */
 class DisplayServer extends jupyter.ZmqServer {
+  /** The comm layer; its port reads the iopub socket and key once `init` has set them. */
+  readonly layer = new CommLayer(
+    new ZmqPort(() => this.iopub as unknown as FrameSender | undefined, () => this.connInfo.key, kernelLog),
+    "kernel",
+    kernelLog,
+  );
+
   /**
    * Maps each cell's display writer to a sender of that cell's `execute_result`. tslab itself
    * marks the running cell by setting `jupyter.lastWriteDisplayData` to its writer when the cell
@@ -88,33 +103,33 @@ class DisplayServer extends jupyter.ZmqServer {
     void serve(this.hb, (frames) => this.hb.send(frames));
   }
 
-  /** Same as tslab's `handleExecute`, but also registers the cell's `execute_result` sender. */
+  /** Comm messages go to the comm layer (with their buffers), the rest to tslab. */
+  override async handleShellMessage(sock: Parameters<jupyter.ZmqServer["handleShellMessage"]>[0], ...frames: Buffer[]): Promise<void> {
+    const socket = sock as unknown as FrameSender;
+    const port = this.layer.port as ZmqPort;
+    handleShellFrames(this.asTslabServer(), socket, frames, this.layer, port, (f) => super.handleShellMessage(sock, ...f));
+    return Promise.resolve();
+  }
+
+  /**
+   * tslab's `handleExecute` with output routed by parent header (see `executeWithParents`),
+   * which also registers the cell's `execute_result` sender.
+   */
   override async handleExecute(sock: unknown, msg: ZmqMessage): Promise<void> {
-    const publish = (msgType: string, content: object): void => {
-      const out = msg.createReply();
-      out.header.msg_type = msgType;
-      out.content = content;
-      out.signAndSend(this.connInfo.key, this.iopub);
-    };
-    const writeStream = (name: string, text: string): void => publish("stream", { name, text });
-    const writeDisplayData: WriteDisplayData = (data, update) =>
-      publish(update ? "update_display_data" : "display_data", data);
-    this.resultSenders.set(writeDisplayData, (bundle) =>
-      publish("execute_result", {
-        // Private in tslab's typings; it is the count of the cell now running.
-        execution_count: (this.handler as unknown as { execCount: number }).execCount,
-        data: definedEntries(bundle),
-        metadata: {},
-      }),
+    await executeWithParents(this.asTslabServer(), sock, msg as unknown as TslabMessage, this.layer, (write, publish) =>
+      this.resultSenders.set(write, (bundle) =>
+        publish("execute_result", {
+          // Private in tslab's typings; it is the count of the cell now running.
+          execution_count: (this.handler as unknown as { execCount: number }).execCount,
+          data: definedEntries(bundle),
+          metadata: {},
+        }),
+      ),
     );
-    const reply = msg.createReply();
-    reply.header.msg_type = "execute_reply";
-    reply.content = await this.handler.handleExecute(
-      msg.content as Parameters<jupyter.JupyterHandlerImpl["handleExecute"]>[0],
-      writeStream,
-      writeDisplayData,
-    );
-    reply.signAndSend(this.connInfo.key, sock);
+  }
+
+  private asTslabServer(): TslabServer {
+    return this as unknown as TslabServer;
   }
 
   /** Sends `bundle` as the running cell's `execute_result`; false if no cell is running. */
@@ -137,8 +152,8 @@ async function serve(socket: AsyncIterable<Buffer[]>, handle: (frames: Buffer[])
   }
 }
 
-function definedEntries(bundle: MimeBundle): Record<string, string> {
-  return Object.fromEntries(Object.entries(bundle).filter((e): e is [string, string] => e[1] !== undefined));
+function definedEntries(bundle: MimeBundle): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(bundle).filter((e) => e[1] !== undefined));
 }
 
 /** Value of `--name <value>` or `--name=<value>` in `argv`. */
@@ -170,14 +185,18 @@ export function startKernel(argv: readonly string[] = process.argv.slice(2)): vo
     error: console.error,
   });
   server = new DisplayServer(new jupyter.JupyterHandlerImpl(executor, jsKernel), configPath);
+  const layer = server.layer;
+  // Output from code outside any cell's async context (rare: e.g. a native callback) goes to the
+  // cell tslab is running, as in tslab.
+  layer.setFallbackParent(() => runningCellParent(jupyter.lastWriteDisplayData as ((data: object, update: boolean) => void) | null));
+  installCommLayer(layer);
 
   const hooks: KernelHooks = {
     displayBundle(bundle) {
-      const write = jupyter.lastWriteDisplayData;
-      if (!write) return false;
-      write({ data: definedEntries(bundle), metadata: {}, transient: {} }, false);
+      layer.display(bundle as Parameters<CommLayer["display"]>[0]);
       return true;
     },
+    richLastValue: true,
   };
   (globalThis as { [KERNEL_HOOKS]?: KernelHooks })[KERNEL_HOOKS] = hooks;
 
