@@ -28,6 +28,7 @@ export function durationText(seconds: number): string {
 export class ProgressMeter {
   #state: TransferProgressState;
   readonly #inFlight = new Map<string, ProgressBarState>();
+  readonly #moved = new Set<string>();
   #samples: Array<{ t: number; bytes: number }> = [];
 
   constructor(
@@ -54,6 +55,11 @@ export class ProgressMeter {
     return this.#state;
   }
 
+  /** The files some bytes of which were moved, in the order they started. */
+  get movedFiles(): readonly string[] {
+    return [...this.#moved];
+  }
+
   /** Takes one event of `onProgress`. */
   update(event: TransferProgressEvent<string>): TransferProgressState {
     const moving = MOVING_PHASES.has(event.phase);
@@ -71,6 +77,7 @@ export class ProgressMeter {
       this.#inFlight.clear();
     }
     const file = event.file;
+    if (file !== undefined && moving && file.bytesDone > 0) this.#moved.add(file.remotePath.posix);
     if (file !== undefined) {
       const label = event.phase === "hashing" ? `checksum ${file.remotePath.posix}` : file.remotePath.posix;
       if (file.bytesDone >= file.bytesTotal) this.#inFlight.delete(label);
