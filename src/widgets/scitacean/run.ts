@@ -15,7 +15,8 @@ import type { TransferProgressState } from "./state";
 
 /** True if `error` is the abort of a cancelled transfer. */
 export function isAbort(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
+  // By name: a DOMException from another realm (the kernel's vm context) is no `instanceof Error` here.
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
 }
 
 const list = (paths: readonly string[]): string => (paths.length === 0 ? "none" : paths.join(", "));

@@ -142,3 +142,38 @@ describe("UploadWidget", () => {
     upload.close();
   });
 });
+
+describe("uploads with progress on the fake transfer's speed", () => {
+  it("moves bytes at the given speed, and a Cancel midway rolls back with nothing left", async () => {
+    const { FakeFileTransfer } = await import("../../../src/testing/fake-file-transfer");
+    const { FakeClient } = await import("../../../src/testing/fake-client");
+    const { uploadWithProgress } = await import("../../../src/widgets");
+    const dir = mkdtempSync(path.join(tmpdir(), "upload-speed-"));
+    writeFileSync(path.join(dir, "a.dat"), Buffer.alloc(400_000, 1));
+    writeFileSync(path.join(dir, "b.dat"), Buffer.alloc(400_000, 2));
+    const fileTransfer = new FakeFileTransfer({ bytesPerSecond: 400_000 });
+    const client = FakeClient.withoutLogin({ url: "https://fake.scicat", fileTransfer });
+    const dataset = rawDataset();
+    dataset.addLocalFiles([path.join(dir, "a.dat"), path.join(dir, "b.dat")], { basePath: dir });
+    const widget = new TransferProgressWidget("upload");
+    const seen: number[] = [];
+    const upload = uploadWithProgress(client, dataset, { widget });
+    const outcome = upload.then(
+      () => "done",
+      (e: Error) => e.name,
+    );
+    for (let k = 0; k < 200 && widget.progress.overall.bytesDone < 500_000; k++) {
+      await new Promise((r) => setTimeout(r, 25));
+      seen.push(widget.progress.overall.bytesDone);
+    }
+    widget.cancel();
+    expect(await outcome).toBe("AbortError");
+    expect(new Set(seen).size).toBeGreaterThan(3); // the bar moved over several samples
+    expect(fileTransfer.files.size).toBe(0); // nothing left on the server
+    expect(client.datasets.size).toBe(0); // and no dataset
+    const state = frontEnd.state(widget.modelId);
+    expect(state["status"]).toBe("cancelled");
+    expect(String(state["message"])).toMatch(/^Cancelled\. Rolled back: removed 2 file\(s\) from the file server \(a\.dat, b\.dat\)/);
+    widget.close();
+  });
+});
