@@ -6,7 +6,7 @@
  */
 import type { Dataset, WritableDatasetFieldName } from "../../model/dataset";
 import { DATASET_FIELDS } from "../../model/dataset-fields";
-import type { FieldSpec, FieldTypeName } from "../../model/field-spec";
+import type { DatasetType, FieldSpec, FieldTypeName } from "../../model/field-spec";
 import { fileViews } from "../../html/files";
 import { humanReadableSize } from "../../values/format";
 import type {
@@ -105,12 +105,18 @@ export function parseFieldText(kind: FieldInputKind, text: string): unknown {
   }
 }
 
-/** Main fields first, then the rest; within each, required fields first, each group alphabetically. */
-function byGroupThenRequiredThenName(a: FieldSpec, b: FieldSpec): number {
-  if (a.main !== b.main) return a.main ? -1 : 1;
-  if (a.required !== b.required) return a.required ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
+/** Shown in the main group: the table's main fields, and every field the dataset's type requires (never collapsed away). */
+const inMainGroup = (field: FieldSpec, type: DatasetType): boolean => field.main || (field.required && field.usedBy[type]);
+
+/** Main group first, then the rest; within each, required fields first, each group alphabetically. */
+const byGroupThenRequiredThenName =
+  (type: DatasetType) =>
+  (a: FieldSpec, b: FieldSpec): number => {
+    const [am, bm] = [inMainGroup(a, type), inMainGroup(b, type)];
+    if (am !== bm) return am ? -1 : 1;
+    if (a.required !== b.required) return a.required ? -1 : 1;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  };
 
 /** A metadata value as (value, unit) text: SciCat quantities `{ value, unit }` split, the rest as JSON or plain text. */
 function metadataEntry(key: string, stored: unknown): MetadataEntryState {
@@ -154,7 +160,7 @@ export class EditorState {
   /** The fields the editor shows: those of the dataset's type, plus others that hold a value. */
   #fields(): FieldSpec[] {
     const shown = new Set<string>(this.dataset.keys());
-    return DATASET_FIELDS.filter((f) => f.name !== "type" && shown.has(f.name)).sort(byGroupThenRequiredThenName);
+    return DATASET_FIELDS.filter((f) => f.name !== "type" && shown.has(f.name)).sort(byGroupThenRequiredThenName(this.dataset.type));
   }
 
   /** Validation messages by field, exactly those of `dataset.validationIssues()`. */
@@ -178,7 +184,7 @@ export class EditorState {
         input,
         required: field.required && field.usedBy[this.dataset.type],
         readOnly: field.readOnly,
-        main: field.main,
+        main: inMainGroup(field, this.dataset.type),
         description: field.description,
         text: pending ? pending.text : fieldText(input, this.dataset.get(field.name as never)),
         messages: pending ? [pending.message] : (messages.get(field.name) ?? []),

@@ -29,7 +29,7 @@ export interface EditorFieldState {
   readonly required: boolean;
   /** Set by SciCat: shown locked. */
   readonly readOnly: boolean;
-  /** In the main group rather than under "Advanced fields". */
+  /** In the main group rather than under "Advanced fields": the table's main fields and every required field. */
   readonly main: boolean;
   readonly description: string;
   /**

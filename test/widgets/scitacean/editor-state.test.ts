@@ -29,6 +29,10 @@ describe("EditorState from the field table", () => {
     const firstAdvanced = state.fields.findIndex((f) => !f.main);
     expect(state.fields.slice(firstAdvanced).every((f) => !f.main)).toBe(true);
     expect(firstAdvanced).toBeGreaterThan(0);
+    // Required fields are never collapsed away under "Advanced fields".
+    for (const f of state.fields) if (f.required) expect(f.main).toBe(true);
+    expect(state.fields.find((f) => f.name === "ownerGroup")?.main).toBe(true);
+    expect(state.fields.find((f) => f.name === "comment")?.main).toBe(false);
     const byName = new Map(state.fields.map((f) => [f.name, f]));
     expect(byName.get("ownerGroup")).toMatchObject({ required: true, readOnly: false, input: "text", text: "wyrdsisters" });
     expect(byName.get("pid")).toMatchObject({ readOnly: true, text: "" });
