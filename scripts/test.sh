@@ -61,6 +61,8 @@ notebooks test/notebooks/fixtures/smoke.ipynb
 notebooks --kernel tslab-stock test/notebooks/fixtures/smoke.ipynb # the util.inspect.custom path
 # A real tutorial under the stock kernel: its tables must arrive as display_data (see checks.py).
 notebooks --kernel tslab-stock notebooks/uploading.ipynb
+# Widgets through the runtime attachment to stock tslab (comm layer patched in from the first widget).
+notebooks --kernel tslab-stock notebooks/widgets.ipynb
 # The runner must report a cell error (tslab sends only status "error") as a failure.
 notebooks --expect-fail test/notebooks/fixtures/failing_throw.ipynb test/notebooks/fixtures/failing_type_error.ipynb
 # Our package.json resolves under tslab's TypeScript 5.0 through a notebooks/node_modules link ...
@@ -71,6 +73,21 @@ if [[ -f dist/index.d.ts && -f dist/testing/index.d.ts ]]; then
 else
   echo "test: note: dist/index.d.ts or dist/testing/index.d.ts missing; real package import not checked"
 fi
+echo "== comm protocol"
+# Jupyter comms and widgets driven by jupyter_client under both kernels (test/comm/protocol_test.py);
+# one report line per check, counted below with the notebooks.
+rm -rf build/protocol
+mkdir -p build/protocol
+for kernel in tslab tslab-stock; do
+  before=$(wc -l <"$report")
+  rc=0
+  .venv/bin/python test/comm/protocol_test.py --kernel "$kernel" --report "$report" \
+    --log "build/protocol/kernel-$kernel.log" || rc=$?
+  if [[ $rc -ne 0 && $before -eq $(wc -l <"$report") ]]; then
+    echo "test: protocol tests under $kernel failed before running anything"
+    failed=$((failed + 1))
+  fi
+done
 read -r np nf < <(node -e '
   const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
   const ok = lines.filter((l) => JSON.parse(l).passed).length;

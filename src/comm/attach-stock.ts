@@ -15,10 +15,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CommLayer } from "./layer";
-import { ZmqPort } from "./port";
+import { ZmqPort, serializeSends } from "./port";
 import type { FrameSender } from "./port";
 import { executeWithParents, handleShellFrames, runningCellParent } from "./tslab";
 import type { TslabMessage, TslabServer, WriteDisplayData } from "./tslab";
+import { DELIMITER } from "./wire";
 import type { MessageHeader } from "./wire";
 
 /** The only tslab version whose internals the patch is written against. */
@@ -68,9 +69,12 @@ export function attachToStockTslab(log: (text: string) => void): CommLayer | str
   const write = jupyter?.lastWriteDisplayData;
   if (typeof write !== "function") return "no cell is running (widgets must be created in a cell)";
   let publisher: { prototype: object } | undefined;
+  let router: { prototype: object } | undefined;
   try {
     const zmqPath = require.resolve("zeromq", { paths: [dist] });
-    publisher = (require.cache[zmqPath]?.exports as { Publisher?: { prototype: object } } | undefined)?.Publisher;
+    const zmq = require.cache[zmqPath]?.exports as { Publisher?: { prototype: object }; Router?: { prototype: object } } | undefined;
+    publisher = zmq?.Publisher;
+    router = zmq?.Router;
   } catch {
     publisher = undefined;
   }
@@ -81,6 +85,8 @@ export function attachToStockTslab(log: (text: string) => void): CommLayer | str
   if (probe === undefined) return "the running cell's output channel cannot be found";
 
   let iopub: FrameSender = probe.socket;
+  serializeSends(publisher.prototype);
+  if (router !== undefined) serializeSends(router.prototype);
   const layer = new CommLayer(
     new ZmqPort(() => iopub, () => key, log),
     "stock-tslab",
@@ -149,9 +155,10 @@ function probeCell(publisherProto: object, write: WriteDisplayData): { socket: F
     else delete (publisherProto as { send?: unknown }).send;
   }
   if (captured === undefined) return undefined;
-  // frames: <IDS|MSG>, signature, header, parent header, metadata, content
+  // frames: [routing identities tslab copies from the request], <IDS|MSG>, signature, header, parent header, ...
+  const at = captured.frames.findIndex((f) => f.equals(DELIMITER));
   try {
-    const parent = JSON.parse(String(captured.frames[3])) as MessageHeader;
+    const parent = JSON.parse(String(captured.frames[at + 3])) as MessageHeader;
     return { socket: captured.socket, parent };
   } catch {
     return undefined;

@@ -162,7 +162,7 @@ export class CommLayer {
     try {
       this.runWithParent(parent, () => this.dispatch(msg, reply));
     } catch (error) {
-      this.log(`ignored ${msg.header.msg_type} ${msg.header.msg_id}: ${describe(error)}`);
+      this.log(`ignored ${msg.header.msg_type} ${msg.header.msg_id}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.publish("status", { execution_state: "idle" }, { parent });
     }
@@ -173,6 +173,7 @@ export class CommLayer {
     switch (msg.header.msg_type) {
       case "comm_info_request": {
         const target = typeof content.target_name === "string" ? content.target_name : undefined;
+        if (content.target_name !== undefined && target === undefined) this.log("comm_info_request: target_name is not a string; all comms listed");
         const comms: Record<string, { target_name: string }> = {};
         for (const comm of this.comms(target)) comms[comm.id] = { target_name: comm.targetName };
         reply("comm_info_reply", { status: "ok", comms });

@@ -78,3 +78,31 @@ export class ZmqPort implements KernelPort {
     };
   }
 }
+
+const SERIALIZED: unique symbol = Symbol.for("scitacean-ts.comm.serialized-send");
+
+/**
+ * Makes every send on sockets of the class with prototype `socketProto` (tslab's and ours) wait
+ * for the previous send on the same socket. zeromq 6 allows one send in progress per socket and
+ * throws "Socket is busy writing" at a second; tslab never waits for its sends, which was
+ * harmless with small messages but not next to megabyte buffers or a burst of comm traffic.
+ * Sends keep their order. zeromq's socket objects are sealed, hence the prototype; applying it
+ * twice does nothing.
+ */
+export function serializeSends(socketProto: object): void {
+  const marked = socketProto as { [SERIALIZED]?: boolean; send?: (frames: Buffer[]) => Promise<void> };
+  if (marked[SERIALIZED]) return;
+  const send = marked.send;
+  if (typeof send !== "function") throw new TypeError("not a zeromq socket class: it has no send()");
+  const tails = new WeakMap<object, Promise<void>>();
+  Object.defineProperty(socketProto, "send", {
+    configurable: true,
+    writable: true,
+    value: function (this: object, frames: Buffer[]): Promise<void> {
+      const sent = (tails.get(this) ?? Promise.resolve()).then(() => send.call(this, frames));
+      tails.set(this, sent.catch(() => undefined));
+      return sent;
+    },
+  });
+  Object.defineProperty(socketProto, SERIALIZED, { value: true });
+}

@@ -20,7 +20,7 @@ import { createExecutor } from "tslab/dist/executor";
 import type { ConverterSet } from "tslab/dist/executor";
 import * as jupyter from "tslab/dist/jupyter";
 import { CommLayer, installCommLayer, kernelLog } from "../comm";
-import { ZmqPort } from "../comm/port";
+import { ZmqPort, serializeSends } from "../comm/port";
 import type { FrameSender } from "../comm/port";
 import { executeWithParents, handleShellFrames, runningCellParent } from "../comm/tslab";
 import type { TslabMessage, TslabServer } from "../comm/tslab";
@@ -82,6 +82,8 @@ class DisplayServer extends jupyter.ZmqServer {
     const zmq = (await import(
       require.resolve("zeromq", { paths: [path.dirname(require.resolve("tslab/package.json"))] })
     )) as ZeroMq;
+    serializeSends(zmq.Publisher.prototype);
+    serializeSends(zmq.Router.prototype);
     this.iopub = new zmq.Publisher();
     this.shell = new zmq.Router();
     this.control = new zmq.Router();

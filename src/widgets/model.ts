@@ -347,9 +347,7 @@ export class WidgetModel<S extends object> implements Widget {
       }
       case "custom":
         for (const handler of [...this.customHandlers]) {
-          void Promise.resolve()
-            .then(() => handler(data.content ?? null, buffers))
-            .catch((error: unknown) => console.error(`${this.spec.model.name}: custom message handler failed:`, error));
+          callSafely(() => handler(data.content ?? null, buffers), `${this.spec.model.name}: custom message handler failed:`);
         }
         return;
       default:
@@ -430,6 +428,19 @@ export function widgetClass<S extends object>(spec: WidgetSpec<S>): WidgetClass<
     });
   }
   return Widget as unknown as WidgetClass<S>;
+}
+
+/**
+ * Runs a user's handler now; what it throws, or the promise it returns rejects with, is reported
+ * with `console.error` (so it lands where the handler's other output goes) and not thrown on.
+ */
+export function callSafely(fn: () => unknown, what: string): void {
+  try {
+    const result = fn();
+    if (result instanceof Promise) result.catch((error: unknown) => console.error(what, error));
+  } catch (error) {
+    console.error(what, error);
+  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

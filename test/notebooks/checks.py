@@ -489,3 +489,59 @@ def _sftp_and_real_servers(nb: dict, kernel: str) -> None:
     assert len(expired) == 2 and expired[0].startswith("ScicatLoginError: Your SciCat login has expired;"), expired
     assert expired[1] == "token in the message: false", expired
     assert_lines(nb, "cleanup", ["SFTP data root left: false", "local folder left:   false"])
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def widget_view(nb: dict, cell_id: str, output_type: str) -> dict:
+    """The widget-view output of a cell: a model reference (protocol 2.1) with text and HTML fallbacks."""
+    shown = [o for o in outputs(nb, cell_id, output_type) if WIDGET_VIEW in o.get("data", {})]
+    assert len(shown) == 1, f"cell {cell_id!r}: expected one {output_type} with a widget view, got {outputs(nb, cell_id)}"
+    data = shown[0]["data"]
+    view = data[WIDGET_VIEW]
+    assert (view.get("version_major"), view.get("version_minor")) == (2, 1), view
+    assert data.get("text/plain") and data.get("text/html"), f"cell {cell_id!r}: fallbacks missing: {list(data)}"
+    return data
+
+
+@check("widgets")
+def _widgets(nb: dict, kernel: str) -> None:
+    assert_committed_clean("widgets")
+    assert_no_stderr(nb)
+    example = widget_view(nb, "example", rich_type(kernel))
+    assert example["text/plain"].startswith("VBox("), example["text/plain"]
+    assert "<progress" in example["text/html"] and "<button" in example["text/html"], example["text/html"]
+    progress = widget_view(nb, "progress-loop", "display_data")
+    assert_lines(nb, "read-name", ["Hello, (nobody yet: type a name above)!"])
+    assert_lines(nb, "set-bar", ["The bar is at 3 of 10."])
+    assert_lines(nb, "observe-code", ["3 → 4 (kernel)"])
+    widget_view(nb, "more-controls", rich_type(kernel))
+    assert_lines(nb, "read-choices", ["type: raw (Raw data), publish: false"])
+    assert_lines(nb, "close", ["closed: true"])
+    assert not outputs(nb, "progress-loop", "stream"), outputs(nb, "progress-loop", "stream")
+
+    # nbclient kept every widget's latest state (comm_open, then each update) in the metadata.
+    saved = nb["metadata"].get("widgets", {}).get(WIDGET_STATE)
+    assert saved, f"no {WIDGET_STATE} in the notebook metadata: {list(nb['metadata'])}"
+    states = saved["state"]
+    for data in (example, progress):
+        model_id = data[WIDGET_VIEW]["model_id"]
+        assert model_id in states, f"displayed widget {model_id} is not in the saved widget state"
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    for entry in states.values():
+        assert entry["model_module_version"] == "2.0.0", entry
+        by_name[entry["model_name"]].append(entry["state"])
+    for model in ["IntProgressModel", "FloatProgressModel", "TextModel", "TextareaModel", "ButtonModel", "CheckboxModel",
+                  "DropdownModel", "LabelModel", "HTMLModel", "VBoxModel", "HBoxModel", "LayoutModel", "ProgressStyleModel"]:
+        assert by_name.get(model), f"no {model} in the saved widget state ({sorted(by_name)})"
+    [bar] = by_name["IntProgressModel"]
+    assert (bar["value"], bar["max"], bar["bar_style"], bar["description"]) == (4, 10, "info", "Steps"), bar
+    [done] = by_name["FloatProgressModel"]
+    assert (done["value"], done["bar_style"]) == (1, "success"), done
+    assert any(s["value"] == "step 10 of 10" for s in by_name["LabelModel"]), by_name["LabelModel"]
+    [dropdown] = by_name["DropdownModel"]
+    assert dropdown["_options_labels"] == ["Raw data", "Derived data"] and dropdown["index"] == 0, dropdown
+    vbox = by_name["VBoxModel"][0]
+    assert all(c.startswith("IPY_MODEL_") and c[len("IPY_MODEL_"):] in states for c in vbox["children"]), vbox

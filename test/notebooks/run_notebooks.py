@@ -103,6 +103,8 @@ def run_one(path: Path, args: argparse.Namespace) -> dict:
                 timeout=args.timeout,  # per cell; the first cell also pays TypeScript's warm-up
                 startup_timeout=60,
                 resources={"metadata": {"path": str(cwd.resolve())}},
+                # Keep widget state in metadata.widgets, as nbconvert --execute does (checks.py reads it).
+                store_widget_state=True,
             )
             started = time.monotonic()
             error: str | None = None

@@ -3,7 +3,7 @@
  * @module
  */
 import { escapeHtml } from "../../html/escape";
-import { widgetClass } from "../model";
+import { callSafely, widgetClass } from "../model";
 import type { JsonValue } from "../../comm";
 import { DOM_WIDGET_TRAITS, WIDGET_REFERENCES, controlsRef, domWidgetDefaults } from "./common";
 import type { DOMWidgetState } from "./common";
@@ -57,12 +57,10 @@ export class Button extends widgetClass<ButtonState>({
     return () => this.clickHandlers.delete(handler);
   }
 
-  /** Runs the click handlers, as a click in the front end does. */
+  /** Runs the click handlers now, one after the other, as a click in the front end does. */
   click(): void {
     for (const handler of [...this.clickHandlers]) {
-      void Promise.resolve()
-        .then(() => handler(this))
-        .catch((error: unknown) => console.error(`Button "${this.description}": click handler failed:`, error));
+      callSafely(() => handler(this), `Button "${this.description}": click handler failed:`);
     }
   }
 
