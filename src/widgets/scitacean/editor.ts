@@ -5,9 +5,9 @@
  */
 import type { Dataset } from "../../model/dataset";
 import { renderDataset } from "../../html/dataset";
-import { WidgetModel, type WidgetSpec } from "../model";
+import { WidgetModel } from "../model";
 import { EditorState } from "./editor-state";
-import { domWidgetDefaults, frontEndRef, setChanged, withDomTraits, type DOMWidgetState } from "./module";
+import { computedStateSpec, setChanged, type DOMWidgetState } from "./module";
 import type { DatasetEditorState, EditorRequest } from "./state";
 
 /** The editor's traits. */
@@ -15,18 +15,6 @@ export type DatasetEditorTraits = DatasetEditorState & DOMWidgetState;
 
 /** How often the editor looks for changes made to the dataset by kernel code. */
 const POLL_MS = 300;
-
-function editorSpec(initial: DatasetEditorState): WidgetSpec<DatasetEditorTraits> {
-  return {
-    model: frontEndRef("DatasetEditorModel"),
-    view: frontEndRef("DatasetEditorView"),
-    traits: withDomTraits(initial),
-    defaults: (init) => ({ ...initial, ...domWidgetDefaults(init) }),
-    references: ["layout"],
-    // The state is computed from the dataset; the front end changes it only through requests.
-    readOnly: Object.keys(initial) as (keyof DatasetEditorState)[],
-  };
-}
 
 /**
  * An editing form for `dataset`, driven by the field table: an input per field of the dataset's
@@ -45,7 +33,7 @@ export class DatasetEditor extends WidgetModel<DatasetEditorTraits> {
 
   constructor(dataset: Dataset) {
     const editor = new EditorState(dataset);
-    super(editorSpec(editor.state()));
+    super(computedStateSpec("DatasetEditor", editor.state()));
     this.dataset = dataset;
     this.#editor = editor;
     this.onCustom((content) => {

@@ -3,7 +3,7 @@
  * every widget with a view has, and setting a computed state while sending only what changed.
  * @module
  */
-import type { ModuleRef, TraitMap, WidgetModel } from "../model";
+import type { ModuleRef, TraitMap, WidgetModel, WidgetSpec } from "../model";
 import { DOM_WIDGET_TRAITS, domWidgetDefaults, type DOMWidgetState } from "../controls/common";
 
 /** The npm name of the front end (widget/package.json). */
@@ -43,4 +43,20 @@ export function setChanged<S extends object>(model: WidgetModel<S>, next: Partia
     }
   }
   if (any) model.set(changes);
+}
+
+/**
+ * The spec of a widget whose state is computed in the kernel (`initial` is its first value): our
+ * front end's `<name>Model`/`<name>View`, the DOM traits, and every state trait read-only for the
+ * front end, which changes state only through requests (custom messages).
+ */
+export function computedStateSpec<S extends object>(name: string, initial: S): WidgetSpec<S & DOMWidgetState> {
+  return {
+    model: frontEndRef(`${name}Model`),
+    view: frontEndRef(`${name}View`),
+    traits: withDomTraits(initial),
+    defaults: (init) => ({ ...initial, ...domWidgetDefaults(init) }),
+    references: ["layout"],
+    readOnly: Object.keys(initial) as (keyof S)[],
+  };
 }

@@ -7,23 +7,12 @@ import { ProgressMeter } from "../../display/progress/meter";
 import { progressHtml, progressText } from "../../display/progress/render";
 import { DEFAULT_INTERVAL_MS, Throttle } from "../../display/progress/throttle";
 import type { TransferProgressEvent } from "../../client/client";
-import { WidgetModel, type WidgetSpec } from "../model";
-import { domWidgetDefaults, frontEndRef, setChanged, withDomTraits, type DOMWidgetState } from "./module";
+import { WidgetModel } from "../model";
+import { computedStateSpec, setChanged, type DOMWidgetState } from "./module";
 import type { ProgressRequest, TransferProgressState } from "./state";
 
 /** The progress widget's traits. */
 export type TransferProgressTraits = TransferProgressState & DOMWidgetState;
-
-function progressSpec(initial: TransferProgressState): WidgetSpec<TransferProgressTraits> {
-  return {
-    model: frontEndRef("TransferProgressModel"),
-    view: frontEndRef("TransferProgressView"),
-    traits: withDomTraits(initial),
-    defaults: (init) => ({ ...initial, ...domWidgetDefaults(init) }),
-    references: ["layout"],
-    readOnly: Object.keys(initial) as (keyof TransferProgressState)[],
-  };
-}
 
 /** Options of {@link TransferProgressWidget}. */
 export interface TransferProgressOptions {
@@ -46,7 +35,7 @@ export class TransferProgressWidget extends WidgetModel<TransferProgressTraits> 
 
   constructor(direction: "upload" | "download", options: TransferProgressOptions = {}) {
     const meter = new ProgressMeter(direction);
-    super(progressSpec(meter.state));
+    super(computedStateSpec("TransferProgress", meter.state));
     this.#meter = meter;
     this.#throttle = new Throttle((state) => {
       setChanged(this, state);

@@ -4,22 +4,10 @@ import * as path from "node:path";
 import { Attachment } from "../../../src/model/attachment";
 import { Dataset } from "../../../src/model/dataset";
 import { DATASET_FIELDS } from "../../../src/model/dataset-fields";
+import { rawDataset as tutorialDataset } from "./helpers";
 import { EditorState, fieldText, inputKindOf, parseFieldText } from "../../../src/widgets/scitacean/editor-state";
 
-function rawDataset(): Dataset {
-  return new Dataset({
-    type: "raw",
-    name: "Spellpower",
-    ownerGroup: "wyrdsisters",
-    owner: "Nanny Ogg",
-    principalInvestigator: "Esme Weatherwax",
-    contactEmail: "nogg@wyrd.lancre",
-    creationLocation: "lancre/whichhut",
-    sourceFolder: "/somewhere/on/remote",
-    creationTime: "2024-05-29T08:17:09Z",
-    keywords: ["magic", "broomsticks"],
-  });
-}
+const rawDataset = (): Dataset => tutorialDataset({ creationTime: "2024-05-29T08:17:09Z", keywords: ["magic", "broomsticks"] });
 
 describe("EditorState from the field table", () => {
   it("has an input for every field of a raw dataset, main fields first, with required and read-only flags", () => {

@@ -1,23 +1,11 @@
-import { Dataset } from "../../../src/model/dataset";
 import { setupFakeClient } from "../../../src/testing";
 import { DatasetEditor, TransferProgressWidget, UploadWidget } from "../../../src/widgets";
 import { FakeFrontEnd, settle } from "./fake-frontend";
+import { rawDataset } from "./helpers";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
-function rawDataset(): Dataset {
-  return new Dataset({
-    type: "raw",
-    name: "Spellpower",
-    ownerGroup: "wyrdsisters",
-    owner: "Nanny Ogg",
-    principalInvestigator: "Esme Weatherwax",
-    contactEmail: "nogg@wyrd.lancre",
-    creationLocation: "lancre/whichhut",
-    sourceFolder: "/somewhere/on/remote",
-  });
-}
 
 type Field = { name: string; text: string; messages: string[]; required: boolean; readOnly: boolean };
 const fieldOf = (state: Record<string, unknown>, name: string): Field | undefined =>
