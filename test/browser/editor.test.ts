@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import {
+  BROWSER_OUTPUT_DIR,
   REPO_ROOT,
   VISIBLE_NOTEBOOK,
   cells,
@@ -177,6 +178,8 @@ test("edit, validate, upload over SFTP with progress, cancel with rollback, rest
   const rising = [...new Set(samples.filter((s) => s > 0 && s < max))];
   expect(rising.length).toBeGreaterThanOrEqual(2); // intermediate values seen on the way
   expect(samples).toEqual([...samples].sort((a, b) => a - b)); // never backwards
+  await writeFile(path.join(BROWSER_OUTPUT_DIR, "editor-progress-samples.txt"), `${samples.join("\n")}\nmax ${max}\n`);
+  expect(await uploadButton.isDisabled()).toBe(true); // uploaded once; the button says so
   const pidText = await pid.innerText();
   expect(pidText).toMatch(/\S+\/\S+/);
   await saveScreenshot(page, "editor-uploaded-light");

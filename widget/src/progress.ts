@@ -60,7 +60,7 @@ export class TransferProgressView extends ContentView {
       h("div", { class: "scitacean-progress-head" }, h("strong", {}, heading), " ", h("span", {}, `${s.filesDone}/${s.filesTotal} files`), " ", h("span", { class: "scitacean-rate" }, s.rateText), " ", cancel),
       h("div", { class: "scitacean-bar-row" }, h("span", { class: "scitacean-bar-label" }, "total"), progressBar(s.overall)),
       ...fileRows,
-      h("div", { class: "scitacean-message", role: s.message ? "status" : undefined }, s.message),
+      h("div", { class: `scitacean-message scitacean-outcome-${s.status}`, role: s.message ? "status" : undefined }, s.message),
     );
     if (hadFocus && !cancel.disabled) cancel.focus(); // keyboard users keep their place across updates
   }

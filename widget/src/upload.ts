@@ -54,9 +54,11 @@ export class UploadWidgetView extends ContentView {
 
   update(): void {
     const s = this.model.attributes as unknown as UploadWidgetState;
-    this.#button.disabled = s.uploading || s.blockedReason !== "";
-    this.#button.title = s.blockedReason;
-    this.#reason.textContent = s.uploading ? "" : s.blockedReason ? `Upload is disabled: ${s.blockedReason}` : "";
+    // One dataset is uploaded once: after success the button stays off, saying so.
+    const reason = s.pid ? `uploaded already as ${s.pid}.` : s.blockedReason;
+    this.#button.disabled = s.uploading || reason !== "";
+    this.#button.title = reason;
+    this.#reason.textContent = s.uploading ? "" : reason ? `Upload is disabled: ${reason}` : "";
     this.#outcome.replaceChildren();
     if (s.pid) {
       const result = h("div", { class: "scitacean-result" });
