@@ -6,6 +6,7 @@
 #   dist/           npm run build (always: it is quick and keeps dist/ in step with src/)
 #   .venv/          Python venv with JupyterLab, ipywidgets, nbclient, nbconvert
 #   .venv/share/jupyter/kernels/{tslab,tslab-stock}   our kernelspecs (nothing global is touched)
+#   widget/dist, .venv/share/jupyter/labextensions/scitacean-ts-widgets   the widget front end
 #   notebooks/node_modules/scitacean-ts -> ../..      so notebooks can `import ... from "scitacean-ts"`
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -70,8 +71,26 @@ if [[ ! -x /usr/bin/chromium ]]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 fi
 
+# --- widget front end (JupyterLab extension scitacean-ts-widgets) ---------------------------
+# widget/ is its own npm package (own package-lock). It is rebuilt only when its sources or the
+# shared state types are newer than the last build, then copied into the venv's labextensions.
+widget_dist=widget/dist/scitacean-ts-widgets
+if [[ ! -f widget/node_modules/.package-lock.json || widget/package-lock.json -nt widget/node_modules/.package-lock.json ]]; then
+  log "npm ci (widget/)"
+  (cd widget && npm ci --no-audit --no-fund)
+fi
+if [[ ! -f $widget_dist/package.json ]] ||
+  [[ -n $(find widget/src widget/style widget/package.json widget/tsconfig.json src/widgets/scitacean/state.ts \
+    -newer "$widget_dist/package.json" -print -quit) ]]; then
+  log "building the widget extension"
+  (cd widget && npm run --silent build >/dev/null)
+else
+  log "widget extension up to date"
+fi
+
 # --- kernelspecs and the package link for notebooks -----------------------------------------
 node scripts/install-kernel.js --prefix .venv
+node bin/scitacean-ts.js install --prefix .venv --extension-only
 
 link=notebooks/node_modules/scitacean-ts
 mkdir -p notebooks/node_modules

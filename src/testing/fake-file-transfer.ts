@@ -33,6 +33,28 @@ function findServerKey(files: ReadonlyMap<string, Buffer>, remotePath: string | 
 }
 
 /**
+ * Takes as long as moving `length` bytes at `bytesPerSecond` would, reporting progress about
+ * twenty times a second and stopping at once on abort; returns at once without a speed.
+ */
+async function simulateTransfer(
+  length: number,
+  bytesPerSecond: number | null,
+  signal: AbortSignal | undefined,
+  report: (bytesDone: number) => void,
+): Promise<void> {
+  if (bytesPerSecond === null || length === 0) return;
+  const chunk = Math.max(1, Math.ceil(bytesPerSecond / 20));
+  for (let done = 0; done < length; ) {
+    signal?.throwIfAborted();
+    const step = Math.min(chunk, length - done);
+    await new Promise((resolve) => setTimeout(resolve, (1000 * step) / bytesPerSecond));
+    signal?.throwIfAborted();
+    done += step;
+    if (done < length) report(done);
+  }
+}
+
+/**
  * An in-memory file server. `files` maps full remote paths
  * (`/source/folder/file.dat`) to contents; tests can seed and inspect it.
  * Paths are resolved as a real server would: `./flux.dat` and
@@ -51,6 +73,8 @@ export class FakeFileTransfer implements FileTransfer {
   /** Files removed by `revertUpload`, by full remote path. */
   readonly reverted: Map<string, Buffer>;
   readonly #sourceFolder: string | RemotePath | null;
+  /** Simulated speed of uploads and downloads in bytes per second, or `null` for instant. */
+  readonly bytesPerSecond: number | null;
 
   constructor(
     options: {
@@ -58,12 +82,21 @@ export class FakeFileTransfer implements FileTransfer {
       reverted?: Map<string, Buffer>;
       /** Source folder template, as for real transfers (`"/data/{ownerGroup}/{uid}"`). */
       sourceFolder?: string | RemotePath | null;
+      /**
+       * Move files at this many bytes per second, with progress on the way (so that progress
+       * displays can be seen and cancelled); default instant. A cancelled file is not stored.
+       */
+      bytesPerSecond?: number | null;
     } = {},
   ) {
     const entries = options.files instanceof Map ? [...options.files.entries()] : Object.entries(options.files ?? {});
     this.files = new Map(entries.map(([k, v]) => [serverPath(k), Buffer.from(v)]));
     this.reverted = options.reverted ?? new Map();
     this.#sourceFolder = options.sourceFolder ?? null;
+    if (options.bytesPerSecond != null && !(options.bytesPerSecond > 0)) {
+      throw new RangeError(`bytesPerSecond must be a positive number, got ${options.bytesPerSecond}.`);
+    }
+    this.bytesPerSecond = options.bytesPerSecond ?? null;
   }
 
   sourceFolderFor(dataset: Dataset): RemotePath {
@@ -76,6 +109,7 @@ export class FakeFileTransfer implements FileTransfer {
 
   async connectForDownload(_dataset: Dataset): Promise<DownloadConnection> {
     const files = this.files;
+    const speed = this.bytesPerSecond;
     return {
       async downloadFiles({ remote, local }, options: TransferDownloadOptions = {}) {
         const written: DownloadedFile[] = [];
@@ -87,6 +121,9 @@ export class FakeFileTransfer implements FileTransfer {
             throw new Error(`File '${remotePath.posix}' does not exist on the fake file server.`);
           }
           const target = local[i] as string;
+          await simulateTransfer(content.length, speed, options.signal, (bytesDone) =>
+            options.onProgress?.({ remotePath, bytesDone, bytesTotal: content.length }),
+          );
           await mkdir(path.dirname(target), { recursive: true });
           await writeFile(target, content);
           options.onProgress?.({ remotePath, bytesDone: content.length, bytesTotal: content.length });
@@ -133,6 +170,9 @@ class FakeUploadConnection implements UploadConnection {
           );
         }
         const content = await readFile(file.localPath);
+        await simulateTransfer(content.length, this.server.bytesPerSecond, options.signal, (bytesDone) =>
+          options.onProgress?.({ remotePath: file.remotePath, bytesDone, bytesTotal: content.length }),
+        );
         this.server.files.set(remote, content);
         uploaded.push(file.uploaded({ remoteSize: content.length }));
         options.onProgress?.({ remotePath: file.remotePath, bytesDone: content.length, bytesTotal: content.length });

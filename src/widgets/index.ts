@@ -21,3 +21,4 @@ export type { ChangeSource, CustomHandler, ModuleRef, TraitChange, TraitMap, Wid
 export { CONTROL_TARGET, findWidget, liveWidgets } from "./registry";
 export type { BufferPath, WireState } from "./serialize";
 export * from "./controls";
+export * from "./scitacean";

@@ -77,6 +77,11 @@ export interface StartJupyterLabOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the server to answer. Default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * Another Python environment to run JupyterLab from (its `bin/jupyter`), with only its own
+   * `share/jupyter` (kernels, extensions) on the Jupyter path. Default: the checkout's `.venv`.
+   */
+  jupyterPrefix?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -135,14 +140,15 @@ export async function startJupyterLab(options: StartJupyterLabOptions): Promise<
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     "--allow-root",
   ];
-  const child: ChildProcess = spawn(JUPYTER, args, {
+  const prefix = options.jupyterPrefix ?? path.join(REPO_ROOT, ".venv");
+  const child: ChildProcess = spawn(path.join(prefix, "bin", "jupyter"), args, {
     cwd: options.rootDir,
     env: {
       ...process.env,
       ...options.env,
       ...dirs,
       // Our kernelspecs (tslab, tslab-stock) live in the venv.
-      JUPYTER_PATH: path.join(REPO_ROOT, ".venv", "share", "jupyter"),
+      JUPYTER_PATH: path.join(prefix, "share", "jupyter"),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

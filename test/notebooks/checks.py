@@ -532,6 +532,8 @@ def _widgets(nb: dict, kernel: str) -> None:
         assert model_id in states, f"displayed widget {model_id} is not in the saved widget state"
     by_name: dict[str, list[dict]] = defaultdict(list)
     for entry in states.values():
+        if entry["model_module"] == "scitacean-ts-widgets":
+            continue  # our own widgets: checked by _widgets_scitacean
         assert entry["model_module_version"] == "2.0.0", entry
         by_name[entry["model_name"]].append(entry["state"])
     for model in ["IntProgressModel", "FloatProgressModel", "TextModel", "TextareaModel", "ButtonModel", "CheckboxModel",
@@ -546,3 +548,45 @@ def _widgets(nb: dict, kernel: str) -> None:
     assert dropdown["_options_labels"] == ["Raw data", "Derived data"] and dropdown["index"] == 0, dropdown
     vbox = by_name["VBoxModel"][0]
     assert all(c.startswith("IPY_MODEL_") and c[len("IPY_MODEL_"):] in states for c in vbox["children"]), vbox
+
+
+@check("widgets")
+def _widgets_scitacean(nb: dict, kernel: str) -> None:
+    """The dataset editor, the upload widget and uploads with progress (fake transfer and SFTP)."""
+    editor = widget_view(nb, "editor-setup", rich_type(kernel))
+    assert editor["text/plain"] == "DatasetEditor(Spellpower)", editor["text/plain"]
+    assert "Spellpower" in editor["text/html"], "the editor's HTML fallback shows the dataset"
+    assert_lines(nb, "editor-fix", ["contactEmail: required for raw datasets, but missing.", "issues now: 0"])
+    upload = widget_view(nb, "upload-widget", rich_type(kernel))
+    assert upload["text/plain"] == "UploadWidget(Spellpower)", upload["text/plain"]
+    assert_lines(nb, "upload-run", ["uploaded: true, files on the file server: 2"])
+    # uploadWithProgress displays the progress and updates that display in place at the end, so the
+    # saved notebook shows the finished transfer as HTML too.
+    progress = widget_view(nb, "with-progress", "display_data")
+    assert progress["text/plain"].startswith("Upload: done [##############################] 100% 3.00 MiB / 3.00 MiB 1/1 files"), progress["text/plain"]
+    assert 'aria-valuenow="3145728" aria-valuemax="3145728"' in progress["text/html"], progress["text/html"]
+    assert "Uploaded dataset " in progress["text/html"], progress["text/html"]
+    sftp = widget_view(nb, "sftp-upload", "display_data")
+    assert sftp["text/plain"].startswith("Upload: done"), sftp["text/plain"]
+    assert_lines(nb, "sftp-upload", ["files on the SFTP server: 1, datasets in SciCat: 1"])
+    assert_lines(nb, "sftp-cleanup", ["stopped"])
+
+    states = nb["metadata"]["widgets"][WIDGET_STATE]["state"]
+    ours = defaultdict(list)
+    for model_id, entry in states.items():
+        if entry["model_module"] == "scitacean-ts-widgets":
+            assert entry["model_module_version"] == "^0.1.0", entry
+            ours[entry["model_name"]].append((model_id, entry["state"]))
+    assert sorted(ours) == ["DatasetEditorModel", "TransferProgressModel", "UploadWidgetModel"], sorted(ours)
+    [(upload_id, upload_state)] = ours["UploadWidgetModel"]
+    assert upload_id == upload[WIDGET_VIEW]["model_id"]
+    assert upload_state["pid"] and upload_state["error"] == "" and upload_state["uploading"] is False, upload_state
+    assert upload_state["blockedReason"] == "", upload_state
+    editors = dict(ours["DatasetEditorModel"])
+    upload_editor = editors[upload_state["editor"][len("IPY_MODEL_"):]]
+    email = next(f for f in upload_editor["fields"] if f["name"] == "contactEmail")
+    assert email["text"] == "nogg@wyrd.lancre" and email["messages"] == [], email
+    assert upload_editor["metadata"] == [{"key": "temperature", "value": "21.5", "unit": "degC"}], upload_editor["metadata"]
+    progresses = dict(ours["TransferProgressModel"])
+    done = progresses[upload_state["progress"][len("IPY_MODEL_"):]]
+    assert done["status"] == "done" and done["overall"]["bytesDone"] == done["overall"]["bytesTotal"] == 3145748, done
