@@ -299,7 +299,10 @@ export class UploadSession implements UploadConnection {
     const entry = written.length;
     const result = await this.#server.writeNew(item.local, temp, {
       algorithm: item.file.checksumAlgorithm,
-      onBytes: report,
+      // The last event (all bytes) comes only once the file has its name, so "done" means done.
+      onBytes: (bytes) => {
+        if (bytes < item.size) report(bytes);
+      },
       onCreated: () => written.push({ path: temp }),
       ...(options.signal ? { signal: options.signal } : {}),
     });

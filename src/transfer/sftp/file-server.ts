@@ -200,8 +200,13 @@ export class SftpFileServer implements FileServer {
             ).then(
               () => {
                 confirmed += length;
-                options.onBytes(confirmed);
                 inFlight.settle(length, null);
+                try {
+                  options.onBytes(confirmed);
+                } catch (error) {
+                  // A failing progress callback fails the upload (as it would with a local copy), never hangs it.
+                  inFlight.failure ??= error as Error;
+                }
               },
               (error: Error) => inFlight.settle(length, error),
             );
