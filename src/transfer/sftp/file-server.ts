@@ -18,7 +18,7 @@ import type { RemotePath } from "../../values/remote-path";
 import { hashFor, streamLocalFile, writeAll } from "../streaming";
 import type { DownloadedFile } from "../types";
 import type { FileServer, PathKind, RemoteFileStat, WrittenFile } from "../upload-session";
-import { SFTP_STATUS, sftpCode, type SftpChannel } from "./channel";
+import { ConnectionLostError, SFTP_STATUS, sftpCode, type SftpChannel } from "./channel";
 import { explainWriteFailure } from "./write-errors";
 
 /**
@@ -85,9 +85,14 @@ export class SftpFileServer implements FileServer {
     this.description = description;
   }
 
-  /** The live connection, connecting again (once for all callers) if the last one was lost. */
-  async #channel(): Promise<SftpChannel> {
-    if (this.#current.alive || this.#closed) return this.#current;
+  /**
+   * The connection; with `reconnect`, a live one, connecting again (once for
+   * all callers) if the last one was lost. Only the operations that clean up
+   * (checking, removing) reconnect: an upload or download that lost its
+   * connection fails and says so, rather than quietly going on.
+   */
+  async #channel(reconnect = false): Promise<SftpChannel> {
+    if (!reconnect || this.#current.alive || this.#closed) return this.#current;
     if (this.#reconnecting === null) {
       logger.info(`Connecting to ${this.description} again after the connection was lost.`);
       const attempt = this.#connect().then((channel) => {
@@ -104,19 +109,34 @@ export class SftpFileServer implements FileServer {
     return this.#reconnecting;
   }
 
-  async kind(p: string): Promise<PathKind> {
-    const ch = await this.#channel();
+  /**
+   * Runs an operation that may be repeated (checking, removing) on a live
+   * connection; if the connection is lost while it runs, once more on a new one.
+   */
+  async #idempotent<T>(op: (ch: SftpChannel) => Promise<T>): Promise<T> {
+    const ch = await this.#channel(true);
     try {
-      const info = await ch.request<Stats>(`checking '${p}'`, (cb) => ch.sftp.lstat(p, cb));
-      if (info.isSymbolicLink()) {
-        const target = await ch.request<Stats>(`checking '${p}'`, (cb) => ch.sftp.stat(p, cb)).catch(() => null);
-        return target?.isDirectory() ? "directory" : "file";
-      }
-      return info.isDirectory() ? "directory" : info.isFile() ? "file" : "other";
+      return await op(ch);
     } catch (error) {
-      if (sftpCode(error) === SFTP_STATUS.NO_SUCH_FILE) return null;
-      throw error;
+      if (!(error instanceof ConnectionLostError) || this.#closed) throw error;
+      return op(await this.#channel(true));
     }
+  }
+
+  kind(p: string): Promise<PathKind> {
+    return this.#idempotent(async (ch) => {
+      try {
+        const info = await ch.request<Stats>(`checking '${p}'`, (cb) => ch.sftp.lstat(p, cb));
+        if (info.isSymbolicLink()) {
+          const target = await ch.request<Stats>(`checking '${p}'`, (cb) => ch.sftp.stat(p, cb)).catch(() => null);
+          return target?.isDirectory() ? "directory" : "file";
+        }
+        return info.isDirectory() ? "directory" : info.isFile() ? "file" : "other";
+      } catch (error) {
+        if (sftpCode(error) === SFTP_STATUS.NO_SUCH_FILE) return null;
+        throw error;
+      }
+    });
   }
 
   async mkdir(p: string): Promise<void> {
@@ -128,24 +148,26 @@ export class SftpFileServer implements FileServer {
     }
   }
 
-  async rmdirIfEmpty(p: string): Promise<boolean> {
-    const ch = await this.#channel();
-    try {
-      await ch.request<void>(`removing the folder '${p}'`, (cb) => ch.sftp.rmdir(p, cb));
-      return true;
-    } catch (error) {
-      if (!ch.alive) throw error;
-      return false;
-    }
+  rmdirIfEmpty(p: string): Promise<boolean> {
+    return this.#idempotent(async (ch) => {
+      try {
+        await ch.request<void>(`removing the folder '${p}'`, (cb) => ch.sftp.rmdir(p, cb));
+        return true;
+      } catch (error) {
+        if (!ch.alive) throw error;
+        return false;
+      }
+    });
   }
 
-  async remove(p: string): Promise<void> {
-    const ch = await this.#channel();
-    try {
-      await ch.request<void>(`removing '${p}'`, (cb) => ch.sftp.unlink(p, cb));
-    } catch (error) {
-      if (sftpCode(error) !== SFTP_STATUS.NO_SUCH_FILE) throw error;
-    }
+  remove(p: string): Promise<void> {
+    return this.#idempotent(async (ch) => {
+      try {
+        await ch.request<void>(`removing '${p}'`, (cb) => ch.sftp.unlink(p, cb));
+      } catch (error) {
+        if (sftpCode(error) !== SFTP_STATUS.NO_SUCH_FILE) throw error;
+      }
+    });
   }
 
   async renameNoReplace(from: string, to: string): Promise<void> {
