@@ -238,6 +238,9 @@ export class SftpFileServer implements FileServer {
         },
         { algorithm: options.algorithm, ...(options.signal ? { signal: options.signal } : {}) },
       );
+      // The last writes are still in flight: the file is complete only once the server confirmed them all.
+      await inFlight.drain(0);
+      if (inFlight.failure) throw inFlight.failure;
     } catch (error) {
       // Let outstanding writes finish (or fail) before closing; they end, at the latest, at requestTimeout.
       await inFlight.drain(0);
