@@ -15,7 +15,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Client } from "../../src/client/client";
 import { FileUploadError, PartialUploadError } from "../../src/errors";
+import { Attachment } from "../../src/model/attachment";
 import { Dataset, type DatasetInit } from "../../src/model/dataset";
+import { Thumbnail } from "../../src/values/thumbnail";
 import type { ScicatServer } from "../../src/testing/scicat-server";
 import { isPartName } from "../../src/transfer/part-name";
 import { SFTPFileTransfer, type SFTPFileTransferOptions } from "../../src/transfer/sftp";
@@ -35,11 +37,17 @@ export interface FaultCase {
   /** Relative path → SHA-256 of the local file. */
   readonly hashes: ReadonlyMap<string, string>;
   readonly totalBytes: number;
-  /** A new dataset with the case's files (a new one per upload attempt). */
-  dataset(): Dataset;
+  /** A new dataset with the case's files and `attachments` thumbnails (a new one per upload attempt). */
+  dataset(options?: { attachments?: number }): Dataset;
 }
 
 let counter = 0;
+
+/** A 1×1 PNG as an attachment's thumbnail. */
+const PNG = new Thumbnail({
+  mime: "image/png",
+  encodedData: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+});
 
 /**
  * Local files of random bytes with the given sizes (`f0.bin`, `sub/f1.bin`, …),
@@ -64,11 +72,15 @@ export function faultCase(localRoot: string, remoteBase: string, sizes: readonly
     sourceFolder,
     hashes,
     totalBytes: sizes.reduce((a, b) => a + b, 0),
-    dataset() {
+    dataset(options = {}) {
       const dset = new Dataset({ ...guideDatasetInit(), sourceFolder } as DatasetInit);
       dset.addLocalFiles(
         [...hashes.keys()].map((r) => path.join(local, r)),
         { basePath: local },
+      );
+      dset.attachments = Array.from(
+        { length: options.attachments ?? 0 },
+        (_, i) => new Attachment({ caption: `Attachment ${i + 1}`, ownerGroup: "wyrdsisters", thumbnail: PNG }),
       );
       return dset;
     },
