@@ -2,17 +2,17 @@
  * Server-side write failures against a real sshd: a full disk (a small
  * tmpfs) and a read-only file system (a tmpfs mounted read-only). Mounting
  * needs root (as here and in CI); elsewhere these tests are skipped with a
- * logged note. Permissions cannot be tested this way because root ignores
- * them, and the test sshd logs in the user running the tests.
+ * logged note. Permissions are met by a second sshd that logs in `nobody`
+ * (root ignores permissions), also only when running as root.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { FileUploadError } from "../../src/errors";
 import { setLogHandler } from "../../src/logging";
 import { ScicatServer } from "../../src/testing/scicat-server";
-import { canMount, mountTmpfs, unmount } from "../helpers/faults";
+import { canMount, filesBelow, mountTmpfs, unmount } from "../helpers/faults";
 import { startSshd, type TestSshd } from "../helpers/sshd";
 import { expectConsistentAfterFault, expectRetrySucceeds, faultCase, faultClient, failureOf } from "./fixture";
 
@@ -108,6 +108,37 @@ maybe("server-side write failures", () => {
     expect((error as Error).message).toContain(`is read-only`);
     expectConsistentAfterFault(c, error, scicat);
     remount(disk, "rw");
+    await expectRetrySucceeds(c, error, client, scicat);
+  }, 60_000);
+});
+
+const asRoot = process.getuid?.() === 0;
+if (!asRoot) process.stdout.write("[faults] sftp-write-failures: permission tests skipped — they need root.\n");
+
+(asRoot ? describe : describe.skip)("permission denied (sshd logs in 'nobody')", () => {
+  let nobody: TestSshd;
+  beforeAll(async () => {
+    nobody = await startSshd({ user: "nobody" });
+  }, 30_000);
+  afterAll(async () => {
+    await nobody?.stop();
+  });
+
+  it("a folder this user may not write in: says so and names the folder; a retry succeeds once allowed", async () => {
+    // Owned by root, not writable by others: nobody may look but not write.
+    const locked = path.join(nobody.dataRoot, "locked");
+    const c = faultCase(localRoot, locked, [300_000]);
+    mkdirSync(c.sourceFolder, { recursive: true });
+    chmodSync(c.sourceFolder, 0o755);
+    const client = faultClient(scicat.url, scicat, nobody.transferOptions());
+    const { error } = await failureOf(client.uploadNewDatasetNow(c.dataset()));
+    expect(error).toBeInstanceOf(FileUploadError);
+    const message = (error as Error).message;
+    expect(message).toContain(`on SFTP host '${nobody.host}:${nobody.port}'`);
+    expect(message).toContain(`permission denied: this user may not write in '${c.sourceFolder}'`);
+    expect(filesBelow(c.remoteRoot)).toEqual([]);
+    expectConsistentAfterFault(c, error, scicat);
+    chmodSync(c.sourceFolder, 0o777);
     await expectRetrySucceeds(c, error, client, scicat);
   }, 60_000);
 });
