@@ -275,6 +275,8 @@ export class UploadSession implements UploadConnection {
       } catch (error) {
         // Someone else may have created it in the meantime; that is fine, but it is not ours to remove.
         if ((await this.#server.kind(folder).catch(() => null)) === "directory") continue;
+        // The server already explained it (which folder, and why).
+        if (error instanceof FileUploadError) throw error;
         throw new FileUploadError(
           `Failed to create the folder '${folder}' on ${this.#server.description}: ${messageOf(error)}. ` +
             "Check that you may write there, or choose another source folder.",

@@ -116,6 +116,8 @@ function datasetsOf(scicat: ScicatServer, c: FaultCase): string[] {
 
 /** The checks on the servers after a fault; see the top of this file. */
 export function expectConsistentAfterFault(c: FaultCase, error: unknown, scicat: ScicatServer): void {
+  // FAULT_VERBOSE=1 prints what the user would see, e.g. to review the messages.
+  if (process.env.FAULT_VERBOSE) process.stdout.write(`[faults] ${expect.getState().currentTestName}:\n  ${String(error)}\n`);
   // Local files untouched.
   for (const [relative, hash] of c.hashes) expect(sha256(path.join(c.local, relative))).toBe(hash);
 

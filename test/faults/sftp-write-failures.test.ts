@@ -72,7 +72,8 @@ maybe("server-side write failures", () => {
     const message = (error as Error).message;
     expect(message).toContain(`on SFTP host '${sshd.host}:${sshd.port}'`);
     expect(message).toMatch(/no space left: the file system holding '.*\/data(\/sub)?' has .* free/);
-    expect(message).toMatch(/\.f1\.bin\.[0-9a-f]{8}\.part'/); // The file being written, by its temporary name.
+    // The file being written, by its name and its temporary name.
+    expect(message).toMatch(new RegExp(`Failed to write '${c.sourceFolder}/sub/f1.bin' \\(being written as '\\.f1\\.bin\\.[0-9a-f]{8}\\.part'\\)`));
     expect((error as FileUploadError).leftOver).toEqual([]);
     // Everything removed: the space is free again.
     expect(existsSync(c.sourceFolder) ? readdirSync(c.sourceFolder) : []).toEqual([]);
@@ -104,7 +105,8 @@ maybe("server-side write failures", () => {
     const client = faultClient(scicat.url, scicat, sshd.transferOptions());
     const { error } = await failureOf(client.uploadNewDatasetNow(c.dataset()));
     expect(error).toBeInstanceOf(FileUploadError);
-    expect((error as Error).message).toContain(`Failed to create the folder '${c.remoteRoot}'`);
+    expect((error as Error).message).toContain(`Failed to create the folder '${c.remoteRoot}' on SFTP host`);
+    expect((error as Error).message.split("Failed to create").length).toBe(2); // Said once, not wrapped twice.
     expect((error as Error).message).toContain(`is read-only`);
     expectConsistentAfterFault(c, error, scicat);
     remount(disk, "rw");
@@ -135,6 +137,7 @@ if (!asRoot) process.stdout.write("[faults] sftp-write-failures: permission test
     expect(error).toBeInstanceOf(FileUploadError);
     const message = (error as Error).message;
     expect(message).toContain(`on SFTP host '${nobody.host}:${nobody.port}'`);
+    expect(message).toContain(`Failed to write '${c.sourceFolder}/f0.bin' (being written as '.f0.bin.`);
     expect(message).toContain(`permission denied: this user may not write in '${c.sourceFolder}'`);
     expect(filesBelow(c.remoteRoot)).toEqual([]);
     expectConsistentAfterFault(c, error, scicat);
