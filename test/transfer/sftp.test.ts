@@ -420,11 +420,12 @@ describe("upload", () => {
     }
     expect(error).toBeInstanceOf(FileUploadError);
     const message = (error as Error).message;
-    expect(message.startsWith(`Failed to create the folder '${locked}/sub' on SFTP host '${sshd.host}:${sshd.port}': `)).toBe(
-      true,
+    // Said once, with what the server answered, what it means, and which folder.
+    expect(message).toBe(
+      `Failed to create the folder '${locked}/sub' on SFTP host '${sshd.host}:${sshd.port}' (the server answered ` +
+        `'Permission denied'): permission denied: this user may not write in '${locked}'. Check the folder's ` +
+        "permissions, or choose another source folder.",
     );
-    expect(message).toMatch(/permission denied/i);
-    expect(message).toContain("Check that you may write there");
     // 'made' was created before 'locked/sub' failed, and is removed again.
     expect(tree(remote)).toEqual(["locked/"]);
   });
