@@ -543,6 +543,22 @@ describe("download", () => {
   });
 });
 
+describe("timing options", () => {
+  it.each([
+    ["requestTimeout", -1],
+    ["requestTimeout", 0],
+    ["keepaliveInterval", -5],
+    ["keepaliveCountMax", 0],
+    ["readyTimeout", Number.NaN],
+  ])("refuses %s = %p, naming the option", (name, value) => {
+    expect(() => transfer({ [name]: value })).toThrow(new RegExp(`SFTPFileTransfer: ${name} must be a number of at least`));
+  });
+
+  it("accepts keepaliveInterval 0 (keep-alives off)", () => {
+    expect(() => transfer({ keepaliveInterval: 0 })).not.toThrow();
+  });
+});
+
 describe("connecting", () => {
   it("accepts the server with the right known_hosts entry, also hashed", async () => {
     const { dir, cleanup } = tempDir("scitacean-kh-");
