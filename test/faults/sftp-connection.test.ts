@@ -53,6 +53,15 @@ function newCase(): FaultCase {
   return faultCase(env.localRoot, env.sshd.dataRoot, SIZES);
 }
 
+/**
+ * A byte offset at which a fault still hits the transfer: before the last
+ * file (progress events come about every MiB, so a point in the last one
+ * could fall after its last write).
+ */
+function randomOffset(c: FaultCase, from = 1): number {
+  return rng.int(from, c.totalBytes - (SIZES[SIZES.length - 1] as number));
+}
+
 /** Calls `act` once the upload has moved `offset` bytes. */
 function atOffset(offset: number, act: () => void): (p: UploadProgress) => void {
   let done = false;
@@ -75,7 +84,7 @@ describe("the env.sshd session dies mid-upload", () => {
     "killed at a random byte offset (run %i): rejects at once, removes what it wrote, a retry succeeds",
     async () => {
       const c = newCase();
-      const offset = rng.int(1, c.totalBytes - 1);
+      const offset = randomOffset(c);
       const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
       const { error, ms } = await failureOf(
         client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, killSessions) }),
@@ -122,7 +131,7 @@ describe("the network fails mid-upload (TCP proxy)", () => {
     "connection %s at a random offset: rejects at once, cleans up over a new connection, a retry succeeds",
     async (fault) => {
       const c = newCase();
-      const offset = rng.int(1, c.totalBytes - 1);
+      const offset = randomOffset(c);
       const client = faultClient(env.scicat.url, env.scicat, viaProxy());
       const { error, ms } = await failureOf(
         client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut(fault)) }),
@@ -140,7 +149,7 @@ describe("the network fails mid-upload (TCP proxy)", () => {
 
   it("silent network with default timings: noticed within 30 s, cleaned up over a new connection", async () => {
     const c = newCase();
-    const offset = rng.int(1, c.totalBytes - 1);
+    const offset = randomOffset(c);
     const client = faultClient(env.scicat.url, env.scicat, viaProxy());
     const { error, ms } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut("silent")) }),
@@ -158,7 +167,7 @@ describe("the network fails mid-upload (TCP proxy)", () => {
 
   it("silent network that stays down: the error lists exactly what is left, temporary names included", async () => {
     const c = newCase();
-    const offset = rng.int(SIZES[0] as number, c.totalBytes - 1); // After the first file has its name.
+    const offset = randomOffset(c, SIZES[0] as number); // After the first file has its name.
     const client = faultClient(env.scicat.url, env.scicat, viaProxy(FAST));
     const { error, ms } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut("silent", "blackhole")) }),
@@ -181,7 +190,7 @@ describe("the network fails mid-upload (TCP proxy)", () => {
 describe("the server stops answering", () => {
   it("a stalled request fails after requestTimeout (keep-alives off); cleanup over a new connection", async () => {
     const c = newCase();
-    const offset = rng.int(1, c.totalBytes - 1);
+    const offset = randomOffset(c);
     const stopped: number[] = [];
     const client = faultClient(env.scicat.url, env.scicat, {
       ...env.sshd.transferOptions(),
@@ -241,8 +250,7 @@ describe("the env.sshd session dies mid-download", () => {
     const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
     const uploaded = await client.uploadNewDatasetNow(c.dataset());
     const target = path.join(env.localRoot, `download-${path.basename(c.remoteRoot)}`);
-    // Before the last file, so that some file still needs the connection.
-    const offset = rng.int(1, c.totalBytes - (SIZES[SIZES.length - 1] as number));
+    const offset = randomOffset(c);
     let killed = false;
     const { error, ms } = await failureOf(
       client.downloadFiles(uploaded, {

@@ -34,6 +34,9 @@ import { openSftpFileServer, withAfterLastByte } from "../helpers/sftp-file-serv
 import { startSshd, type TestSshd } from "../helpers/sshd";
 import { blake2b, bytes, captureLogs, datasetWith, progressLog, remotePaths, tempDir, writeFiles } from "./helpers";
 
+// Real logins and uploads: on a loaded machine (2 cores shared by several test runs) they take seconds.
+jest.setTimeout(60_000);
+
 let sshd: TestSshd;
 let local: { dir: string; cleanup: () => void };
 let counter = 0;
