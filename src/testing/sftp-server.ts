@@ -5,7 +5,7 @@
  * SFTP test server, without Docker.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,7 +23,7 @@ export interface SftpServer {
   readonly port: number;
   /**
    * The user to log in as: the user running this process (sshd started by a
-   * regular user can only log in that user).
+   * regular user can only log in that user), or {@link SftpServerOptions.user}.
    */
   readonly username: string;
   /** OpenSSH private key (unencrypted, made for this server only) that the server accepts for `username`. */
@@ -47,6 +47,13 @@ export interface SftpServer {
   transferOptions(): SFTPFileTransferOptions & { host: string };
   /** What sshd wrote to stderr so far, for diagnosing failures. */
   log(): string;
+  /**
+   * Process ids of the sessions sshd runs for connected clients (every
+   * process below the listening sshd), for fault tests: killing them drops
+   * the clients' connections as a crash of the server side would, and
+   * stopping them (`SIGSTOP`) makes the server stop answering.
+   */
+  sessionPids(): number[];
   /** Stops the server and removes its temporary folders (keys and `dataRoot`). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -60,6 +67,13 @@ export interface SftpServerOptions {
   port?: number;
   /** How long to wait for sshd to listen, in ms; default 10000. */
   startTimeoutMs?: number;
+  /**
+   * The user to log in as; default the user running this process. Another
+   * user works only when this process runs as root (sshd can then switch to
+   * it); `dataRoot` is then given to that user. Tests use it to meet
+   * permissions, which root ignores (e.g. `"nobody"`).
+   */
+  user?: string;
 }
 
 /** The OpenSSH server binary that {@link startSftpServer} runs (Debian package `openssh-server`). */
@@ -138,6 +152,10 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
     );
   }
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const user = options.user ?? os.userInfo().username;
+  if (user !== os.userInfo().username && process.getuid?.() !== 0) {
+    throw new RangeError(`startSftpServer: logging in as '${user}' needs this process to run as root.`);
+  }
   if (!sshdAvailable()) {
     throw new Error(
       `The test SFTP server needs OpenSSH's server (${SSHD_BINARY}) and ssh-keygen. ` +
@@ -151,13 +169,14 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
     keygen(path.join(dir, "host_ed25519"), "scitacean test host");
     keygen(path.join(dir, "user_ed25519"), "scitacean test user");
     writeFileSync(path.join(dir, "authorized_keys"), readFileSync(path.join(dir, "user_ed25519.pub")));
-    if (fixedPort !== undefined) return await launch(dir, dataRoot, fixedPort, startTimeoutMs);
+    if (user !== os.userInfo().username) giveTo(user, dir, dataRoot);
+    if (fixedPort !== undefined) return await launch(dir, dataRoot, fixedPort, startTimeoutMs, user);
     // A port can be taken between probing and binding; retry a few times.
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = await freePort();
       try {
-        return await launch(dir, dataRoot, port, startTimeoutMs);
+        return await launch(dir, dataRoot, port, startTimeoutMs, user);
       } catch (error) {
         lastError = error;
       }
@@ -170,9 +189,14 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
   }
 }
 
-async function launch(dir: string, dataRoot: string, port: number, startTimeoutMs: number): Promise<SftpServer> {
+async function launch(
+  dir: string,
+  dataRoot: string,
+  port: number,
+  startTimeoutMs: number,
+  username: string,
+): Promise<SftpServer> {
   const host = "127.0.0.1";
-  const username = os.userInfo().username;
   const config = path.join(dir, "sshd_config");
   writeFileSync(
     config,
@@ -263,6 +287,7 @@ async function launch(dir: string, dataRoot: string, port: number, startTimeoutM
     dataRoot,
     transferOptions: () => ({ host, port, username, privateKey: server.privateKey, knownHosts: knownHostsFile, agent: false }),
     log: () => stderr,
+    sessionPids: () => (child.pid === undefined ? [] : descendants(child.pid)),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -287,6 +312,48 @@ async function launch(dir: string, dataRoot: string, port: number, startTimeoutM
     },
   };
   return server;
+}
+
+/**
+ * Lets `user` log in and write: sshd reads authorized_keys as that user, so
+ * the key folder must be readable (it holds no secret of anyone else; the
+ * private keys stay 0600), and `dataRoot` becomes theirs.
+ */
+function giveTo(user: string, dir: string, dataRoot: string): void {
+  const id = spawnSync("id", ["-u", user], { encoding: "utf8" });
+  const gid = spawnSync("id", ["-g", user], { encoding: "utf8" });
+  if (id.status !== 0 || gid.status !== 0) throw new RangeError(`startSftpServer: there is no user '${user}' here.`);
+  chownSync(dataRoot, Number(id.stdout.trim()), Number(gid.stdout.trim()));
+  chmodSync(dir, 0o755);
+  chmodSync(path.join(dir, "authorized_keys"), 0o644);
+}
+
+/** Every process below `pid` (children, grandchildren, …), read from /proc (Linux). */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of existsSync("/proc") ? readdirSync("/proc") : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // The process ended while we looked.
+    }
+    // The name (2nd field) is in parentheses and may contain spaces; the parent pid follows it.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const list = parents.get(ppid) ?? [];
+    list.push(Number(entry));
+    parents.set(ppid, list);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of parents.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 /**
