@@ -122,7 +122,8 @@ export async function checkUpload(parts: Parts, dataset: Dataset, options: Check
   signal?.throwIfAborted();
 
   // 4. The file server: targets, folders, a probe, and optionally a timed probe.
-  const readable = files.filter((f) => f.size !== null).map((f) => f.file);
+  // What the server is asked about: the files that can be read and have a place in the folder.
+  const readable = files.filter((f) => f.size !== null && f.target !== null).map((f) => f.file);
   const totalSize = files.reduce((sum, f) => sum + (f.size ?? 0), 0);
   progress.phase("checking-server");
   const server =

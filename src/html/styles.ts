@@ -99,6 +99,7 @@ const CHECK_CSS = `
 .cean-repr col.cean-col-subject { width: 26%; }
 .cean-repr .cean-check-problems td.cean-check-message { white-space: normal; overflow-wrap: anywhere; }
 .cean-repr .cean-check-plan col.cean-col-name { width: 20%; }
+.cean-repr .cean-check-plan col.cean-col-value { width: auto; }
 .cean-repr .cean-info-line .cean-problems { color: var(--cean-color-error); }
 .cean-repr .cean-check-notes { margin: 0.3em 0 0 0; padding-left: 1.4em; color: var(--cean-color-type); }
 .cean-repr tr.cean-error td.cean-check-state { color: var(--cean-color-error); font-weight: 600; }

@@ -94,6 +94,22 @@ export interface UploadReportView {
   readonly measuredRate: number | null;
 }
 
+/** How each kind of problem reads in the report. */
+const KIND_LABEL: Readonly<Record<UploadProblemKind, string>> = {
+  field: "invalid field",
+  attachment: "attachment",
+  "scicat-refused": "SciCat refuses",
+  "scicat-unreachable": "SciCat unreachable",
+  "source-folder": "source folder",
+  file: "file",
+  "file-exists": "file exists",
+  "no-transfer": "no file transfer",
+  "file-server": "file server",
+  "not-writable": "not writable",
+  "left-over": "left on the server",
+  checksum: "checksums",
+};
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `ready to upload` or `3 problems`. */
@@ -103,7 +119,7 @@ function verdict(view: UploadReportView): string {
 
 /** `45 s`, `12 min`, `3.1 h`. */
 export function durationText(seconds: number): string {
-  if (seconds < 1) return "under 1 s";
+  if (seconds < 1) return "under a second";
   if (seconds < 120) return `${Math.round(seconds)} s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
@@ -128,7 +144,8 @@ function folderText(folder: UploadCheckFolder): string {
 
 function estimateText(view: UploadReportView): string | null {
   if (view.estimatedSeconds === null || view.measuredRate === null) return null;
-  return `about ${durationText(view.estimatedSeconds)} (measured ${humanReadableSize(view.measuredRate)}/s)`;
+  const time = durationText(view.estimatedSeconds);
+  return `${view.estimatedSeconds < 1 ? time : `about ${time}`} (measured ${humanReadableSize(view.measuredRate)}/s)`;
 }
 
 /** The key facts, as `[label, value]` rows. */
@@ -150,7 +167,7 @@ function planRows(view: UploadReportView): Array<[string, string | null]> {
 }
 
 function problemRowHtml(problem: UploadProblem): Html {
-  return html`<tr class="cean-field cean-error"><td class="cean-check-kind">${problem.kind}</td><td class="cean-check-subject">${problem.subject}</td><td class="cean-check-message">${problem.message}</td></tr>`;
+  return html`<tr class="cean-field cean-error"><td class="cean-check-kind">${KIND_LABEL[problem.kind]}</td><td class="cean-check-subject">${problem.subject}</td><td class="cean-check-message">${problem.message}</td></tr>`;
 }
 
 function problemsHtml(view: UploadReportView): Html | null {
@@ -187,7 +204,7 @@ function filesHtml(view: UploadReportView): Html {
         });
   const { count, size } = filesSummary(view.files.length, view.totalSize);
   const checksumHead = withChecksums ? html`<th>Checksum</th>` : null;
-  return html`<details class="cean-section cean-check-files"><summary>Files: <span class="cean-file-info">${count} <span class="cean-file-info-size">${size}</span></span></summary><table class="cean-table cean-files"><thead><tr class="cean-header"><th class="cean-file-local-path">Local</th><th class="cean-file-remote-path">Remote</th><th class="cean-file-size">Size</th><th>On the server</th>${checksumHead}</tr></thead><tbody>${rows}</tbody></table></details>`;
+  return html`<details class="cean-section cean-check-files"${view.files.some((f) => f.exists) ? html` open` : null}><summary>Files: <span class="cean-file-info">${count} <span class="cean-file-info-size">${size}</span></span></summary><table class="cean-table cean-files"><thead><tr class="cean-header"><th class="cean-file-local-path">Local</th><th class="cean-file-remote-path">Remote</th><th class="cean-file-size">Size</th><th>On the server</th>${checksumHead}</tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 function notesHtml(view: UploadReportView): Html | null {
@@ -208,7 +225,7 @@ const MAX_TEXT_FILES = 10;
 /** The plain-text display: verdict, problems, the plan, folders, files and notes. */
 export function uploadReportText(view: UploadReportView): string {
   const lines = [`Upload check: ${verdict(view)}`];
-  for (const p of view.problems) lines.push(`  ✗ ${p.kind} (${p.subject}): ${oneLine(p.message, 400)}`);
+  for (const p of view.problems) lines.push(`  ✗ ${KIND_LABEL[p.kind]} (${p.subject}): ${oneLine(p.message, 400)}`);
   for (const [label, value] of planRows(view)) if (value !== null) lines.push(`${label}: ${value}`);
   if (view.folders.length > 0) lines.push("folders:", ...view.folders.map((f) => `  ${f.path}: ${folderText(f)}`));
   if (view.files.length > 0) {
