@@ -346,7 +346,7 @@ async function checkServer(
         "An upload here could not remove its files either if it failed.",
     );
   }
-  const created = result.folders.filter((f) => !f.existed && f.writable).map((f) => `'${f.path}'`);
+  const created = result.createdFolders.map((f) => `'${f}'`);
   if (result.probes.length > 0) {
     const removed = result.probes.filter((p) => !left.has(p));
     found.notes.push(

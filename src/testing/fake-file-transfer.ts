@@ -192,6 +192,8 @@ class FakeUploadConnection implements UploadConnection {
       server: "the fake file server",
       files: targets.map((target) => ({ target, exists: findServerKey(this.server.files, target) !== undefined })),
       folders: [{ path: folder, existed, writable: true, problem: null }],
+      // The fake has no folders of its own: a folder exists while files are below it.
+      createdFolders: [],
       probes: [probe],
       leftOver: [],
       measured,

@@ -166,6 +166,7 @@ export async function checkOnServer(
     server: server.description,
     files: targets.map((t, i) => ({ target: t.posix, exists: kinds[i] !== null })),
     folders,
+    createdFolders: created,
     probes,
     leftOver,
     measured,

@@ -89,6 +89,8 @@ export interface UploadServerCheck {
   readonly files: readonly { readonly target: string; readonly exists: boolean }[];
   /** The source folder and every folder below it that files go into, parents first. */
   readonly folders: readonly FolderCheck[];
+  /** Folders the check created for its probes, parents first (all removed again unless listed in `leftOver`). */
+  readonly createdFolders: readonly string[];
   /** Full remote paths of the probe files that were written (all removed again unless listed in `leftOver`). */
   readonly probes: readonly string[];
   /** What the check wrote and could not remove: probe files and folders it created. Empty normally. */

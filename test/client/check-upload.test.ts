@@ -302,7 +302,9 @@ describe.each(backends)("$name", (b) => {
     expect(html).toContain('class="cean-repr cean-upload-check"');
     expect(html).not.toMatch(/<svg|<script/);
     // Problems before the plan, and the states written out (not only coloured).
-    expect(html.indexOf("cean-check-problems")).toBeLessThan(html.indexOf("cean-check-plan"));
+    const problems = html.indexOf('<table class="cean-table cean-check-problems">');
+    expect(problems).toBeGreaterThan(0);
+    expect(problems).toBeLessThan(html.indexOf('<table class="cean-table cean-check-plan">'));
     expect(html).toContain("2 problems: the upload would fail");
     expect(html).toContain("exists: refused");
     expect(html).toContain(blake2b(SPELLS));

@@ -181,6 +181,7 @@ describe("checkUpload over HTTP and SFTP", () => {
     expect(check.estimatedSeconds).toBeGreaterThan(0);
     expect(existsSync(path.join(c.remoteRoot, "somewhere"))).toBe(false);
     expect(check.notes.join("\n")).toMatch(/2 of 2 probe files were written and removed again/);
+    expect(check.notes.join("\n")).toContain(`'${c.sourceFolder}/sub', which were created for it and removed again.`);
 
     // The upload then does what the check said.
     const finalized = await client(sftp()).uploadNewDatasetNow(guideDataset(c));
