@@ -17,6 +17,7 @@ import type { DownloadAttachment, DownloadOrigDatablock } from "../model/wire";
 import { checkChecksumAlgorithm } from "../values/filesystem";
 import { PID } from "../values/pid";
 import type { RemotePath } from "../values/remote-path";
+import { partName } from "../transfer/part-name";
 import { targetInFolder } from "../transfer/source-folder";
 import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/types";
 import { checkUpload, type CheckUploadOptions } from "./check-upload";
@@ -345,10 +346,11 @@ export class Client {
     try {
       if (connection !== null) {
         progress.phase("uploading");
-        uploaded = await connection.uploadFiles(files, {
-          onProgress: progress.fileProgress("uploading"),
-          ...(signal ? { signal } : {}),
-        });
+        uploaded = await connection
+          .uploadFiles(files, { onProgress: progress.fileProgress("uploading"), ...(signal ? { signal } : {}) })
+          .catch((error: unknown) => {
+            throw leftBehind(error, left());
+          });
         toUpload = toUpload.replaceFiles(...uploaded);
         progress.completeAll();
       }
@@ -475,7 +477,7 @@ export class Client {
       options.onProgress,
     );
     // Download next to the target under a temporary name; only a verified file takes the real name.
-    const partial = needed.map((f) => partialName(f.localPath as string));
+    const partial = needed.map((f) => partName(f.localPath as string, path.sep));
     const connection = await this.#fileTransfer.connectForDownload(dataset, sourceFolder.join((needed[0] as File).remotePath));
     try {
       for (const file of needed) await mkdir(path.dirname(file.localPath as string), { recursive: true });
@@ -536,6 +538,21 @@ async function revertQuietly(
       { cause },
     );
   }
+}
+
+/**
+ * A failed file upload that could not remove everything it wrote (e.g. the
+ * server became unreachable) becomes a {@link PartialUploadError} listing
+ * exactly those files, temporary names included; other errors stay as they are.
+ */
+function leftBehind(error: unknown, state: PartialUploadState): unknown {
+  if (!(error instanceof FileUploadError) || error.leftOver.length === 0) return error;
+  return new PartialUploadError(
+    `${error.message}\nSciCat has no dataset for these files. Remove them by hand (or ask the file server's ` +
+      "admins) before uploading to the same folder again.",
+    { ...state, uploadedFiles: error.leftOver },
+    { cause: error },
+  );
 }
 
 /** The error for a dataset that SciCat may or may not have created; its files are kept. */
@@ -629,10 +646,6 @@ function localPathIn(target: string, remotePath: RemotePath): string {
     );
   }
   return path.join(target, resolved.toLocal());
-}
-
-function partialName(localPath: string): string {
-  return path.join(path.dirname(localPath), `.${path.basename(localPath)}.${process.pid}.part`);
 }
 
 async function existsAndUpToDate(file: File): Promise<boolean> {

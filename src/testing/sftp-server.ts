@@ -5,7 +5,7 @@
  * SFTP test server, without Docker.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -47,6 +47,13 @@ export interface SftpServer {
   transferOptions(): SFTPFileTransferOptions & { host: string };
   /** What sshd wrote to stderr so far, for diagnosing failures. */
   log(): string;
+  /**
+   * Process ids of the sessions sshd runs for connected clients (every
+   * process below the listening sshd), for fault tests: killing them drops
+   * the clients' connections as a crash of the server side would, and
+   * stopping them (`SIGSTOP`) makes the server stop answering.
+   */
+  sessionPids(): number[];
   /** Stops the server and removes its temporary folders (keys and `dataRoot`). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -263,6 +270,7 @@ async function launch(dir: string, dataRoot: string, port: number, startTimeoutM
     dataRoot,
     transferOptions: () => ({ host, port, username, privateKey: server.privateKey, knownHosts: knownHostsFile, agent: false }),
     log: () => stderr,
+    sessionPids: () => (child.pid === undefined ? [] : descendants(child.pid)),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -287,6 +295,34 @@ async function launch(dir: string, dataRoot: string, port: number, startTimeoutM
     },
   };
   return server;
+}
+
+/** Every process below `pid` (children, grandchildren, …), read from /proc (Linux). */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of existsSync("/proc") ? readdirSync("/proc") : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // The process ended while we looked.
+    }
+    // The name (2nd field) is in parentheses and may contain spaces; the parent pid follows it.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const list = parents.get(ppid) ?? [];
+    list.push(Number(entry));
+    parents.set(ppid, list);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of parents.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 /**

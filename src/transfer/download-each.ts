@@ -1,14 +1,18 @@
 /** The download loop shared by the transfers. */
-import { rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
+import { sep } from "node:path";
 import type { RemotePath } from "../values/remote-path";
+import { partName } from "./part-name";
 import { progressReporter } from "./streaming";
 import type { DownloadedFile, TransferDownloadOptions } from "./types";
 
 /**
  * Downloads files one after the other: `sizeOf` checks that a remote file
  * exists (throwing a clear error if not) and gives its size for progress,
- * then `one` writes it. A partly written local file is removed when `one`
- * fails. Shared by the downloading transfers.
+ * then `one` writes it under a temporary name next to the local file, which
+ * becomes the local file only once complete: an interrupted download never
+ * leaves a partial file under the local name (and the temporary one is
+ * removed). Shared by the downloading transfers.
  */
 export async function downloadEach(
   files: { remote: readonly RemotePath[]; local: readonly string[] },
@@ -34,10 +38,13 @@ export async function downloadEach(
     const size = await sizeOf(remote);
     const report = progressReporter(options.onProgress, remote, size);
     report(0);
+    const part = partName(local, sep);
     try {
-      results.push(await one(remote, local, size, options.checksumAlgorithms?.[i] ?? null, report));
+      const written = await one(remote, part, size, options.checksumAlgorithms?.[i] ?? null, report);
+      await rename(part, local);
+      results.push({ ...written, local });
     } catch (error) {
-      await rm(local, { force: true }).catch(() => undefined);
+      await rm(part, { force: true }).catch(() => undefined);
       throw error;
     }
     report(size);

@@ -2,7 +2,7 @@
  * {@link LocalFileTransfer}: the file server is mounted on this machine, so
  * files are copied (or hard-linked) with the local file system.
  */
-import { link, lstat, mkdir, open, rm, rmdir, stat } from "node:fs/promises";
+import { link, lstat, mkdir, open, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { FileNotAccessibleError, FileUploadError } from "../errors";
 import { logger } from "../logging";
 import type { Dataset } from "../model/dataset";
@@ -57,6 +57,21 @@ class LocalFileServer implements FileServer {
   }
   async remove(p: string): Promise<void> {
     await rm(p, { force: true });
+  }
+  async renameNoReplace(from: string, to: string): Promise<void> {
+    // rename(2) would replace `to`; link(2) fails if it exists, so link and then drop the old name.
+    try {
+      await link(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") throw linkError(error, from, to);
+      // File systems without hard links: check, then rename (not atomic, but the target was free just before).
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EMLINK") throw error;
+      if ((await localKind(to)) !== null) throw linkError(Object.assign(new Error("exists"), { code: "EEXIST" }), from, to);
+      await rename(from, to);
+      return;
+    }
+    await unlink(from);
   }
   async writeNew(
     localPath: string,
@@ -244,7 +259,6 @@ class LocalDownloadConnection implements DownloadConnection {
       async (remote, local, _size, algorithm, report) => {
         logger.info(`Copying '${remote.posix}' to '${local}'`);
         if (this.hardLink) {
-          await rm(local, { force: true });
           try {
             await link(remote.toLocal(), local);
           } catch (error) {

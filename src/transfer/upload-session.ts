@@ -9,6 +9,7 @@ import { FileUploadError } from "../errors";
 import { logger } from "../logging";
 import type { File } from "../model/file";
 import { RemotePath } from "../values/remote-path";
+import { partName } from "./part-name";
 import { targetInFolder } from "./source-folder";
 import { progressReporter } from "./streaming";
 import { checkOnServer } from "./check-server";
@@ -51,6 +52,8 @@ export interface FileServer {
   rmdirIfEmpty(path: string): Promise<boolean>;
   /** Removes a file; no error if it is already gone. */
   remove(path: string): Promise<void>;
+  /** Renames a file, failing (and changing nothing) if anything exists at `to`: never overwrites. */
+  renameNoReplace(from: string, to: string): Promise<void>;
   /**
    * Creates `remote` — failing, atomically, if anything exists there — and
    * writes the local file into it, streaming. Calls `onCreated` as soon as the
@@ -69,6 +72,16 @@ export interface FileServer {
   ): Promise<WrittenFile>;
   /** Closes the connection to the server. */
   close(): Promise<void>;
+}
+
+/**
+ * A file an upload wrote: `path`, or after a rename whose outcome is unknown
+ * (the connection broke), `path` (the temporary name) if it still exists,
+ * else `orFinal`.
+ */
+interface Written {
+  readonly path: string;
+  readonly orFinal?: string;
 }
 
 interface PlannedFile {
@@ -139,10 +152,16 @@ export async function makeFolders(server: FileServer, folders: readonly string[]
  *
  * - every file must have a local path and land inside the source folder;
  * - every target is checked before anything is written, and existing files
- *   are never overwritten (checked up front, and again atomically on create);
+ *   are never overwritten (checked up front, and again atomically when the
+ *   finished file is renamed);
+ * - each file is written under a temporary name in its folder
+ *   (`.name.<random>.part`), its size checked, and only then renamed to its
+ *   name, so no incomplete file ever has the final name;
  * - the source folder and sub-folders are created as needed (`mkdir -p`);
  * - if a file fails (or the upload is aborted), everything this call wrote
- *   is removed again, including the folders it created if they are empty;
+ *   (temporary files included) is removed again, including the folders it
+ *   created if they are empty; what cannot be removed is listed in the
+ *   error's `leftOver`;
  * - uploaded files come back marked as uploaded, with the remote file's
  *   uid, gid, mode (as a decimal string, like Scitacean), size and
  *   modification time, and the checksum computed while streaming.
@@ -175,7 +194,7 @@ export class UploadSession implements UploadConnection {
     }
 
     const createdFolders: string[] = [];
-    const written: string[] = [];
+    const written: Written[] = [];
     const uploaded: File[] = [];
     let current: PlannedFile | null = null;
     try {
@@ -183,14 +202,14 @@ export class UploadSession implements UploadConnection {
       for (const item of plan) {
         signal?.throwIfAborted();
         current = item;
-        uploaded.push(await this.#uploadOne(item, options, () => written.push(item.remote.posix)));
+        uploaded.push(await this.#uploadOne(item, options, written));
       }
     } catch (error) {
       const leftOver = await this.#remove(written, createdFolders);
       throw uploadFailure(error, current, this.#server, leftOver, signal);
     }
     this.#createdFolders.push(...createdFolders);
-    for (const target of written) this.#written.add(target);
+    for (const target of written) this.#written.add(target.path);
     return uploaded;
   }
 
@@ -201,7 +220,7 @@ export class UploadSession implements UploadConnection {
       logger.warn(`Not removing files this connection did not upload: ${notOurs.join(", ")}`);
     }
     const leftOver = await this.#remove(
-      targets.filter((t) => this.#written.has(t)),
+      targets.filter((t) => this.#written.has(t)).map((path) => ({ path })),
       this.#createdFolders,
     );
     for (const t of targets) if (!leftOver.includes(t)) this.#written.delete(t);
@@ -288,22 +307,42 @@ export class UploadSession implements UploadConnection {
     await makeFolders(this.#server, neededFolders(plan.map((item) => item.remote.parent)), created);
   }
 
-  async #uploadOne(item: PlannedFile, options: TransferOptions, onCreated: () => void): Promise<File> {
+  /**
+   * Writes one file under a temporary name, checks it and renames it. Keeps
+   * `written` up to date at every step, so that a failure anywhere removes
+   * exactly what exists.
+   */
+  async #uploadOne(item: PlannedFile, options: TransferOptions, written: Written[]): Promise<File> {
     const report = progressReporter(options.onProgress, item.file.remotePath, item.size);
     report(0);
-    logger.info(`Uploading '${item.local}' to '${item.remote.posix}' on ${this.#server.description}`);
-    const result = await this.#server.writeNew(item.local, item.remote.posix, {
+    const final = item.remote.posix;
+    const temp = partName(final);
+    logger.info(`Uploading '${item.local}' to '${final}' on ${this.#server.description}`);
+    const entry = written.length;
+    const result = await this.#server.writeNew(item.local, temp, {
       algorithm: item.file.checksumAlgorithm,
-      onBytes: report,
-      onCreated,
+      // The last event (all bytes) comes only once the file has its name, so "done" means done.
+      onBytes: (bytes) => {
+        if (bytes < item.size) report(bytes);
+      },
+      onCreated: () => written.push({ path: temp }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (result.stat.size !== result.bytes) {
       throw new FileUploadError(
-        `The uploaded file '${item.remote.posix}' has ${result.stat.size} bytes on ${this.#server.description}, ` +
+        `The uploaded file '${final}' has ${result.stat.size} bytes on ${this.#server.description}, ` +
           `but ${result.bytes} bytes were sent. The server may be out of space or the file was changed there.`,
       );
     }
+    options.signal?.throwIfAborted();
+    try {
+      await this.#server.renameNoReplace(temp, final);
+    } catch (error) {
+      // If the connection broke, the rename may have happened or not; cleanup looks which name exists.
+      written[entry] = { path: temp, orFinal: final };
+      throw error;
+    }
+    written[entry] = { path: final };
     report(item.size);
     return item.file.uploaded({
       remoteUid: String(result.stat.uid),
@@ -319,14 +358,16 @@ export class UploadSession implements UploadConnection {
    * Removes files, then the given folders deepest first if they are empty.
    * Returns the files that could not be removed.
    */
-  async #remove(files: readonly string[], folders: readonly string[]): Promise<string[]> {
+  async #remove(files: readonly Written[], folders: readonly string[]): Promise<string[]> {
     const leftOver: string[] = [];
     for (const file of files) {
       try {
-        await this.#server.remove(file);
+        const target =
+          file.orFinal !== undefined && (await this.#server.kind(file.path)) === null ? file.orFinal : file.path;
+        await this.#server.remove(target);
       } catch (error) {
-        logger.warn(`Could not remove '${file}' from ${this.#server.description}: ${messageOf(error)}`);
-        leftOver.push(file);
+        logger.warn(`Could not remove '${file.path}' from ${this.#server.description}: ${messageOf(error)}`);
+        leftOver.push(file.path, ...(file.orFinal !== undefined ? [file.orFinal] : []));
       }
     }
     for (const folder of [...folders].reverse()) {

@@ -28,7 +28,9 @@ import type { DownloadedFile } from "../../src/transfer/types";
 import { SFTPFileTransfer, knownHostsName, parseKnownHosts, type SFTPFileTransferOptions } from "../../src/transfer/sftp";
 import type { FileProgress } from "../../src/transfer/types";
 import { RemotePath } from "../../src/values/remote-path";
+import { UploadSession } from "../../src/transfer/upload-session";
 import { GUIDE_FILE_CONTENT, guideDatasetInit } from "../fixtures/guide";
+import { openSftpFileServer, withAfterLastByte } from "../helpers/sftp-file-server";
 import { startSshd, type TestSshd } from "../helpers/sshd";
 import { blake2b, bytes, captureLogs, datasetWith, progressLog, remotePaths, tempDir, writeFiles } from "./helpers";
 
@@ -336,22 +338,24 @@ describe("upload", () => {
       const { remote, localDir } = fresh();
       const target = path.join(remote, "new");
       const dset = datasetWith(localDir, { "a.txt": "first", "sub/changed.bin": bytes(100_000) }, target);
-      let changed = false;
-      const onProgress = (p: FileProgress): void => {
-        // All bytes are confirmed by the server, before the upload reads the file's size back.
-        if (p.remotePath.posix === "sub/changed.bin" && p.bytesDone === p.bytesTotal) {
-          change(path.join(target, "sub", "changed.bin"));
-          changed = true;
-        }
-      };
-      const error = await upload(dset, target, transfer(), onProgress).catch((e: unknown) => e);
-      expect(changed).toBe(true);
+      let changed: string | null = null;
+      // All bytes are confirmed by the server; the upload has yet to read the file's size back.
+      const server = withAfterLastByte(await openSftpFileServer(sshd.transferOptions()), (written) => {
+        if (!written.includes("changed.bin")) return;
+        change(written);
+        changed = written;
+      });
+      const session = new UploadSession(server, new RemotePath(target));
+      const error = await session.uploadFiles(dset.files).catch((e: unknown) => e);
+      await session.close();
+      // Written under a temporary name next to the target, never under the final name.
+      expect(changed).toMatch(new RegExp(`^${target}/sub/\\.changed\\.bin\\.[0-9a-f]{8}\\.part$`));
       expect(error).toBeInstanceOf(FileUploadError);
       expect((error as Error).message).toContain(
         `The uploaded file '${target}/sub/changed.bin' has ${remoteSize} bytes on SFTP host '${sshd.host}:${sshd.port}', ` +
           "but 100000 bytes were sent",
       );
-      // Both files and the folders the upload made are gone again.
+      // Both files (the temporary one too) and the folders the upload made are gone again.
       expect(existsSync(remote)).toBe(false);
     },
   );

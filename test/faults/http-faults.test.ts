@@ -1,0 +1,107 @@
+/**
+ * HTTP faults at every API step of an upload, against the SciCat stand-in
+ * (behind a fault proxy) and a real sshd: 500, 502/504 gateway pages, a
+ * timeout, a reset connection, malformed JSON and an HTML page — each both
+ * before SciCat saw the request and after it carried it out (only the
+ * answer lost or garbled).
+ *
+ * After each: the upload failed with a ScitaceanError, the servers are
+ * consistent (see fixture.ts) and a retry, done as the error says, succeeds.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PartialUploadError, ScitaceanError } from "../../src/errors";
+import { setLogHandler } from "../../src/logging";
+import { ScicatServer } from "../../src/testing/scicat-server";
+import { HttpFaultProxy, type HttpFault } from "../helpers/faults";
+import { startSshd, type TestSshd } from "../helpers/sshd";
+import { expectConsistentAfterFault, expectRetrySucceeds, faultCase, faultClient, failureOf } from "./fixture";
+
+let scicat: ScicatServer;
+let proxy: HttpFaultProxy;
+let sshd: TestSshd;
+let localRoot: string;
+let restoreLogs: () => void;
+
+beforeAll(async () => {
+  scicat = new ScicatServer();
+  await scicat.start();
+  proxy = await HttpFaultProxy.start(scicat.origin);
+  sshd = await startSshd();
+  localRoot = mkdtempSync(path.join(os.tmpdir(), "scitacean-faults-http-"));
+}, 30_000);
+
+afterAll(async () => {
+  await proxy?.stop();
+  await scicat?.stop();
+  await sshd?.stop();
+  if (localRoot) rmSync(localRoot, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  const previous = setLogHandler(() => undefined);
+  restoreLogs = () => void setLogHandler(previous);
+});
+afterEach(() => {
+  restoreLogs();
+  expect(scicat.unexpectedErrors).toEqual([]);
+});
+
+/** The API steps of an upload, in order. */
+const STEPS: ReadonlyArray<{ name: string; pattern: RegExp; writes: boolean }> = [
+  { name: "validate", pattern: /\/datasets\/isValid/, writes: false },
+  { name: "create dataset", pattern: /\/datasets(\?|$)/, writes: true },
+  { name: "datablocks", pattern: /\/datasets\/[^/]+\/origdatablocks/, writes: true },
+  { name: "attachments", pattern: /\/datasets\/[^/]+\/attachments/, writes: true },
+];
+
+const FAULTS: ReadonlyArray<[string, HttpFault]> = [
+  ["500", { kind: "status", status: 500 }],
+  ["502 page", { kind: "status", status: 502 }],
+  ["504 page", { kind: "status", status: 504 }],
+  ["timeout", { kind: "hang" }],
+  ["reset", { kind: "reset" }],
+  ["malformed JSON", { kind: "malformed" }],
+  ["HTML page", { kind: "html" }],
+];
+
+const CASES = STEPS.flatMap((step) =>
+  FAULTS.flatMap(([faultName, fault]) =>
+    // A step that writes nothing cannot be "carried out" differently.
+    (step.writes ? [false, true] : [false]).map((carriedOut) => ({
+      title: `${step.name}: ${faultName}${carriedOut ? " after SciCat carried it out" : ""}`,
+      step,
+      fault,
+      carriedOut,
+    })),
+  ),
+);
+
+/**
+ * Known gap (HTTP layer, src/client/http): a 500 is taken as "SciCat did not
+ * create the dataset", so the files are removed even if SciCat did create it
+ * before failing; the dataset is then left without datablocks and the error
+ * does not say so. Runs as `it.failing` so that it turns red once fixed.
+ */
+const KNOWN_GAPS = new Set(["create dataset: 500 after SciCat carried it out"]);
+
+describe("HTTP faults at every API step of an upload", () => {
+  const run = async ({ step, fault, carriedOut }: (typeof CASES)[number]): Promise<void> => {
+    const c = faultCase(localRoot, sshd.dataRoot, [200_000, 50_000]);
+    const client = faultClient(proxy.url, scicat, sshd.transferOptions(), { timeoutMs: 2_000 });
+    proxy.failNext("POST", step.pattern, fault, { carriedOut });
+    const { error } = await failureOf(client.uploadNewDatasetNow(c.dataset({ attachments: 2 })));
+    expect(error).toBeInstanceOf(ScitaceanError);
+    // Once SciCat holds the dataset, the error must say what is left and where.
+    if (step.name === "datablocks" || step.name === "attachments") {
+      expect(error).toBeInstanceOf(PartialUploadError);
+      expect((error as PartialUploadError).pid).not.toBeNull();
+    }
+    expectConsistentAfterFault(c, error, scicat);
+    await expectRetrySucceeds(c, error, client, scicat);
+  };
+  for (const item of CASES) {
+    (KNOWN_GAPS.has(item.title) ? it.failing : it)(item.title, () => run(item), 60_000);
+  }
+});
