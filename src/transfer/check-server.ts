@@ -12,19 +12,21 @@ import { FileUploadError } from "../errors";
 import { logger } from "../logging";
 import type { File } from "../model/file";
 import type { RemotePath } from "../values/remote-path";
+import { partName } from "./part-name";
 import { targetInFolder } from "./source-folder";
 import type { FolderCheck, MeasuredWrite, UploadServerCheck, UploadServerCheckOptions } from "./types";
-import { makeFolders, neededFolders, type FileServer } from "./upload-session";
+import { clause, makeFolders, neededFolders, type FileServer } from "./upload-session";
 
 /** What a probe file holds: it says where it comes from, for anyone who finds one left over. */
 const PROBE_TEXT = "Written by scitacean-ts to check that an upload may write here; safe to remove.\n";
 
 /**
- * A name for a probe file in `folder` that no data file has: hidden, with a
- * random part, and the transfers create it exclusively, so it never replaces anything.
+ * A name for a probe file in `folder` that no data file has: with a random
+ * part, and never replacing anything (the transfers create it exclusively and
+ * rename without replacing). Not hidden, so that one left over is found.
  */
 export function probeName(folder: string): string {
-  return path.posix.join(folder, `.scitacean-check.${randomBytes(6).toString("hex")}.probe`);
+  return path.posix.join(folder, `scitacean-check.${randomBytes(6).toString("hex")}.probe`);
 }
 
 function messageOf(error: unknown): string {
@@ -38,8 +40,8 @@ const secondsSince = (start: number): number => (performance.now() - start) / 10
  * Checks an upload of `files` into `sourceFolder` on `server` and undoes
  * every change: says which targets are taken, creates the missing folders,
  * writes a small probe file into the source folder and into every other
- * folder that files go into which already existed, optionally times a
- * larger probe, then removes the probes and the folders it created.
+ * folder that files go into which already existed (under a temporary name,
+ * then renamed, as the upload writes), optionally times a larger probe, then removes the probes and the folders it created.
  * Whatever cannot be removed is listed in `leftOver`.
  *
  * Throws only for server errors that stop the check itself (e.g. the
@@ -89,14 +91,19 @@ export async function checkOnServer(
 
     const probeFile = path.join(local, "probe");
     await writeFile(probeFile, PROBE_TEXT);
+    // As the upload writes a file: under a temporary name first, then renamed without replacing anything.
     const write = async (into: string, localFile: string): Promise<void> => {
       const remote = probeName(into);
-      await server.writeNew(localFile, remote, {
+      const temp = partName(remote);
+      let index = -1;
+      await server.writeNew(localFile, temp, {
         algorithm: null,
         onBytes: () => undefined,
-        onCreated: () => probes.push(remote),
+        onCreated: () => (index = probes.push(temp) - 1),
         ...(signal ? { signal } : {}),
       });
+      await server.renameNoReplace(temp, remote);
+      probes[index] = remote;
     };
     // The source folder, and the folders below it that files go into which existed already
     // (a folder this check created is ours, so writing in it is proven by the source folder's probe).
@@ -119,7 +126,7 @@ export async function checkOnServer(
           existed: existed.has(into),
           writable: false,
           problem:
-            `Cannot write in the folder '${into}' on ${server.description}: ${messageOf(error)}. ` +
+            `Cannot write in the folder '${into}' on ${server.description}: ${clause(error)}. ` +
             "Check that you may write there, or choose another source folder.",
         });
       }
@@ -142,7 +149,7 @@ export async function checkOnServer(
           writable: false,
           problem:
             `A probe of ${size} bytes could not be written in '${folder.posix}' on ${server.description}: ` +
-            `${messageOf(error)}. The server may be out of space, or a quota reached.`,
+            `${clause(error)}. The server may be out of space, or a quota reached.`,
         });
       }
     }

@@ -95,6 +95,11 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The message of `error` without its final full stop, to continue a sentence with. */
+export function clause(error: unknown): string {
+  return messageOf(error).replace(/\.+$/, "");
+}
+
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true && (error === signal.reason || (error as Error)?.name === "AbortError");
 }
@@ -138,7 +143,7 @@ export async function makeFolders(server: FileServer, folders: readonly string[]
       // Someone else may have created it in the meantime; that is fine, but it is not ours to remove.
       if ((await server.kind(folder).catch(() => null)) === "directory") continue;
       throw new FileUploadError(
-        `Failed to create the folder '${folder}' on ${server.description}: ${messageOf(error)}. ` +
+        `Failed to create the folder '${folder}' on ${server.description}: ${clause(error)}. ` +
           "Check that you may write there, or choose another source folder.",
         { cause: error },
       );

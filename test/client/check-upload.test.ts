@@ -129,7 +129,7 @@ describe.each(backends)("$name", (b) => {
     ]);
     expect(check.attachments.map((a) => a.caption)).toEqual(["Spell diagram"]);
     expect(check.probes).toHaveLength(1);
-    expect(check.probes[0]).toMatch(/^\/somewhere\/on\/remote\/\.scitacean-check\.[0-9a-f]{12}\.probe$/);
+    expect(check.probes[0]).toMatch(/^\/somewhere\/on\/remote\/scitacean-check\.[0-9a-f]{12}\.probe$/);
     expect(check.leftOver).toEqual([]);
     expect(check.estimatedSeconds).toBeNull();
     expect(check.notes.join("\n")).toContain("Nothing was created in SciCat");

@@ -24,7 +24,7 @@ import { LocalFileTransfer } from "../../src/transfer/local";
 import { SFTPFileTransfer } from "../../src/transfer/sftp";
 import type { FileTransfer } from "../../src/transfer/types";
 import { GUIDE_FILE_CONTENT, guideDatasetInit } from "../fixtures/guide";
-import { lockFolder, refuseRemovals } from "../helpers/lock-folder";
+import { lockFolder, lockWhenCreated } from "../helpers/lock-folder";
 import { startSshd, type TestSshd } from "../helpers/sshd";
 
 const SPELLS = "maiden mother crone\n";
@@ -235,7 +235,7 @@ describe("checkUpload over HTTP and SFTP", () => {
     }
     expect(kinds(check)).toEqual(["not-writable"]);
     expect(check.problems[0]!.subject).toBe(`${c.remoteRoot}/somewhere`);
-    expect(check.problems[0]!.message).toMatch(/^Failed to create the folder '.*\/somewhere' on SFTP host .*: Permission denied/);
+    expect(check.problems[0]!.message).toMatch(/^Failed to create the folder '.*\/somewhere' on SFTP host .*permission denied/i);
 
     mkdirSync(c.sourceFolder, { recursive: true });
     const unlockSource = lockFolder(c.sourceFolder);
@@ -249,33 +249,43 @@ describe("checkUpload over HTTP and SFTP", () => {
       ["not-writable", c.sourceFolder],
       ["not-writable", `${c.sourceFolder}/sub`],
     ]);
-    expect(check.problems[0]!.message).toMatch(/^Cannot write in the folder '.*' on SFTP host .*: Permission denied/);
-    expect(check.problems[1]!.message).toMatch(/^Failed to create the folder '.*\/sub' on SFTP host .*: Permission denied/);
+    expect(check.problems[0]!.message).toMatch(/^Cannot write in the folder '.*' on SFTP host .*permission denied/i);
+    expect(check.problems[1]!.message).toMatch(/^Failed to create the folder '.*\/sub' on SFTP host .*permission denied/i);
+    for (const problem of check.problems) expect(problem.message).not.toContain("..");
     expect(check.probes).toEqual([]);
   });
 
   it("a probe the server will not let go: the report says so and where it is", async () => {
     const c = freshCase();
-    mkdirSync(c.sourceFolder, { recursive: true });
+    // 'sub' exists, so it gets a probe of its own after the source folder's.
+    mkdirSync(path.join(c.sourceFolder, "sub"), { recursive: true });
     const disk = diskSnapshot(sshd.dataRoot);
-    const allow = refuseRemovals(c.sourceFolder);
+    // Once the source folder's probe has its name, the folder lets nothing go.
+    const unlock = lockWhenCreated(c.sourceFolder, /^scitacean-check\.[0-9a-f]{12}\.probe$/);
     let check: UploadCheck;
     try {
-      check = await client(sftp()).checkUpload(guideDataset(c), { measure: true });
+      check = await client(sftp()).checkUpload(guideDataset(c));
     } finally {
-      allow();
+      unlock();
     }
-    // Both probes stay (the server refuses every removal), and the sub-folder the check created too.
-    expect(check.leftOver).toHaveLength(3);
-    expect(kinds(check)).toEqual(["left-over", "left-over", "left-over"]);
-    for (const probe of check.probes) {
-      expect(check.leftOver).toContain(probe);
-      expect(readFileSync(probe, "utf8").length).toBeGreaterThan(0);
-    }
-    expect(check.leftOver).toContain(`${c.sourceFolder}/sub`);
-    expect(check.problems[0]!.message).toContain("could not remove it again; please remove it by hand");
+    expect(check.probes).toHaveLength(2);
+    const [stuck, removed] = check.probes as [string, string];
+    expect(path.dirname(stuck)).toBe(c.sourceFolder);
+    expect(path.dirname(removed)).toBe(`${c.sourceFolder}/sub`);
+    expect(check.leftOver).toEqual([stuck]);
+    expect(check.problems).toEqual([
+      {
+        kind: "left-over",
+        subject: stuck,
+        message:
+          `The check wrote '${stuck}' on SFTP host '127.0.0.1:${sshd.port}' and could not remove it again; please ` +
+          "remove it by hand. An upload here could not remove its files either if it failed.",
+      },
+    ]);
+    expect(readFileSync(stuck, "utf8")).toContain("scitacean-ts");
+    expect(existsSync(removed)).toBe(false);
     // Apart from what the report names, nothing changed.
-    for (const left of check.leftOver) rmSync(left, { recursive: true });
+    rmSync(stuck);
     expect(diskSnapshot(sshd.dataRoot)).toEqual(disk);
   });
 

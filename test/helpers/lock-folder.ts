@@ -1,6 +1,6 @@
 /**
  * Folders that refuse changes, also for root (which ignores permission
- * bits): file attributes for root (`chattr`), permissions otherwise.
+ * bits): the immutable attribute for root (`chattr +i`), permissions otherwise.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, watch } from "node:fs";
@@ -23,19 +23,18 @@ export function lockFolder(folder: string): () => void {
 }
 
 /**
- * Makes `folder` accept new files but refuse to remove them: append-only for
- * root; otherwise read-only as soon as the first new entry appears (the
- * watcher runs in this process, before the next request of the code under test).
- * Returns the undo.
+ * Locks `folder` (see {@link lockFolder}) as soon as an entry whose name
+ * matches `name` appears in it. The watcher runs in this process, so the lock
+ * is in place before the code under test gets much further.
+ * Returns the undo, which also stops watching.
  */
-export function refuseRemovals(folder: string): () => void {
-  if (isRoot()) {
-    chattr("+a", folder);
-    return () => chattr("-a", folder);
-  }
-  const watcher = watch(folder, () => chmodSync(folder, 0o555));
+export function lockWhenCreated(folder: string, name: RegExp): () => void {
+  let unlock: (() => void) | null = null;
+  const watcher = watch(folder, (_event, file) => {
+    if (unlock === null && typeof file === "string" && name.test(file)) unlock = lockFolder(folder);
+  });
   return () => {
     watcher.close();
-    chmodSync(folder, 0o755);
+    unlock?.();
   };
 }
