@@ -142,7 +142,15 @@ describe.each(backends)("$name", (b) => {
 
   it("with checksums: the checksums the upload records; with measure: an estimate", async () => {
     const client = makeClient();
-    const check = await checkUnchanged(client, guideDataset(), { checksums: true, measure: true });
+    const phases: string[] = [];
+    const check = await checkUnchanged(client, guideDataset(), {
+      checksums: true,
+      measure: true,
+      onProgress: (p) => {
+        if (phases.at(-1) !== p.phase) phases.push(p.phase);
+      },
+    });
+    expect(phases).toEqual(["validating", "checking-server", "hashing", "done"]);
     expect(check.files.map((f) => f.checksum)).toEqual([blake2b(WITCHCRAFT), blake2b(SPELLS)]);
     expect(check.datablocks[0]!.dataFileList.map((f) => f.chk)).toEqual([blake2b(WITCHCRAFT), blake2b(SPELLS)]);
     expect(check.measuredRate).toBeGreaterThan(0);

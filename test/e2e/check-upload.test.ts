@@ -11,7 +11,6 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "../../src/client/client";
@@ -20,6 +19,7 @@ import { setLogHandler } from "../../src/logging";
 import { Dataset, type DatasetInit } from "../../src/model/dataset";
 import { File } from "../../src/model/file";
 import { ScicatServer } from "../../src/testing/scicat-server";
+import { freePort } from "../../src/testing/sftp-server";
 import { LocalFileTransfer } from "../../src/transfer/local";
 import { SFTPFileTransfer } from "../../src/transfer/sftp";
 import type { FileTransfer } from "../../src/transfer/types";
@@ -140,17 +140,6 @@ async function checkUnchanged(
 }
 
 const kinds = (check: UploadCheck): string[] => check.problems.map((p) => p.kind);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 describe("checkUpload over HTTP and SFTP", () => {
   it("a dataset that would upload: folders created and removed, probes removed, checksums and an estimate", async () => {
