@@ -155,14 +155,15 @@ function planRows(view: UploadReportView): Array<[string, string | null]> {
   return [
     ["SciCat", SCICAT_TEXT[view.scicat]],
     ["source folder", view.sourceFolder],
-    ["file server", view.fileServer],
+    ["file server", view.fileServer ?? "not contacted"],
     ["files", `${count} ${size}`],
     [
       "datablocks",
       view.datablocks.length === 0 ? "none" : `${view.datablocks.length} (${blockFiles.map((n) => plural(n, "file")).join(", ")})`,
     ],
     ["attachments", view.attachments.length === 0 ? "none" : view.attachments.map((a) => a.caption).join(", ")],
-    ["estimated time", estimateText(view)],
+    // Only when measured: an estimate nobody asked for is not missing.
+    ...(view.estimatedSeconds === null ? [] : [["estimated time", estimateText(view)] as [string, string | null]]),
   ];
 }
 

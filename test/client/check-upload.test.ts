@@ -263,6 +263,16 @@ describe.each(backends)("$name", (b) => {
     expect(check.scicat).toBe("not asked");
   });
 
+  it("does not contact the file server for a dataset without files, as the upload does not", async () => {
+    const check = await checkUnchanged(makeClient(), rawDataset());
+    expect(check.ok).toBe(true);
+    expect(check.fileServer).toBeNull();
+    expect(check.files).toEqual([]);
+    expect(check.datablocks).toEqual([]);
+    expect(check.notes.join("\n")).toContain("There are no files to upload, so the file server was not contacted");
+    expect(String(check)).toContain("file server: not contacted");
+  });
+
   it("reports files without a file transfer", async () => {
     const client = makeClient({ transfer: null });
     const check = await checkUnchanged(client, guideDataset());

@@ -10,7 +10,17 @@
  * refuses to let the probe go does a file stay, and the report names it.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "../../src/client/client";
@@ -275,6 +285,23 @@ describe("checkUpload over HTTP and SFTP", () => {
     expect(existsSync(removed)).toBe(false);
     // Apart from what the report names, nothing changed.
     rmSync(stuck);
+    expect(diskSnapshot(sshd.dataRoot)).toEqual(disk);
+  });
+
+  it("an abort while the probe is on the server: the check stops and removes what it wrote", async () => {
+    const c = freshCase();
+    mkdirSync(c.sourceFolder, { recursive: true });
+    const disk = diskSnapshot(sshd.dataRoot);
+    const controller = new AbortController();
+    const watcher = watch(c.sourceFolder, () => controller.abort(new Error("stopped by the user")));
+    try {
+      await expect(client(sftp()).checkUpload(guideDataset(c), { signal: controller.signal, measure: true })).rejects.toThrow(
+        "stopped by the user",
+      );
+    } finally {
+      watcher.close();
+    }
+    expect(controller.signal.aborted).toBe(true);
     expect(diskSnapshot(sshd.dataRoot)).toEqual(disk);
   });
 
