@@ -83,6 +83,12 @@ export type {
   Uploader,
 } from "./transfer/types";
 export type { DownloadedFile, TransferDownloadOptions } from "./transfer/types";
+export type {
+  FolderCheck,
+  MeasuredWrite,
+  UploadServerCheck,
+  UploadServerCheckOptions,
+} from "./transfer/types";
 export { formatSourceFolder, sourceFolderFor } from "./transfer/source-folder";
 export { SFTPFileTransfer, type SFTPFileTransferOptions } from "./transfer/sftp";
 export { LocalFileTransfer, type LocalFileTransferOptions } from "./transfer/local";
@@ -102,6 +108,15 @@ export {
 } from "./client/client";
 export type { QueryDatasetsOptions, ReadOptions, ScicatClient } from "./client/scicat-client";
 export type { ClientConnectionOptions } from "./client/client";
+export { UploadCheck } from "./client/check-upload-report";
+export type { CheckUploadOptions, UploadCheckPhase } from "./client/check-upload";
+export type {
+  ScicatVerdict,
+  UploadCheckFile,
+  UploadCheckFolder,
+  UploadProblem,
+  UploadProblemKind,
+} from "./html/upload-report";
 export { HttpScicatClient, type HttpScicatClientOptions } from "./client/http";
 
 // Display

@@ -20,6 +20,8 @@ import type { RemotePath } from "../values/remote-path";
 import { partName } from "../transfer/part-name";
 import { targetInFolder } from "../transfer/source-folder";
 import type { FileProgress, FileTransfer, UploadConnection } from "../transfer/types";
+import { checkUpload, type CheckUploadOptions } from "./check-upload";
+import type { UploadCheck } from "./check-upload-report";
 import { HttpScicatClient } from "./http";
 import type { ScicatClient } from "./scicat-client";
 
@@ -98,8 +100,11 @@ function httpOptions<T extends object>(options: { url: string; timeoutMs?: numbe
   return { ...extra, url: options.url, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
 }
 
-/** Reports progress over a list of files from per-file transfer events. */
-class ProgressTracker<Phase extends string> {
+/**
+ * Reports progress over a list of files from per-file transfer events.
+ * @internal Shared by the upload, the download and the upload check.
+ */
+export class ProgressTracker<Phase extends string> {
   #done = new Map<string, number>();
   #completed = new Set<string>();
   // Running sums, so that an event costs the same for one file or ten thousand.
@@ -257,6 +262,33 @@ export class Client {
     }
     const models = await this.#scicat.getAttachmentsForDataset(dataset.pid);
     return dataset.replace({ attachments: models.map((m) => Attachment.fromDownloadModel(m, CHECKED)) });
+  }
+
+  /**
+   * The dry run of {@link Client.uploadNewDatasetNow}: checks everything the
+   * upload would do with `dataset`, in the same order, and returns a report
+   * ({@link UploadCheck}) instead of uploading. Nothing is created in SciCat
+   * (it is only asked `isValid`), and nothing is left on the file server: the
+   * transfer checks which targets already exist, creates the missing folders
+   * and writes a small probe file into them, then removes both again (the
+   * report names anything it could not remove).
+   *
+   * Problems are collected, not thrown: invalid fields, SciCat's refusal, an
+   * unreachable SciCat or file server, files that exist already, folders that
+   * cannot be written, a source folder that cannot be made. Only mistakes in
+   * the code (a `TypeError`, …) and an abort are thrown.
+   *
+   * `{ checksums: true }` also computes the checksums the upload would
+   * record (reading every file); `{ measure: true }` times a probe of up to
+   * 8 MiB to estimate the upload time.
+   *
+   * @example
+   * const check = await client.checkUpload(dataset, { measure: true });
+   * check; // a table in the notebook: problems first, then the plan
+   * if (check.ok) await client.uploadNewDatasetNow(dataset);
+   */
+  checkUpload(dataset: Dataset, options: CheckUploadOptions = {}): Promise<UploadCheck> {
+    return checkUpload({ scicat: this.#scicat, fileTransfer: this.#fileTransfer }, dataset, options);
   }
 
   /**
@@ -548,8 +580,11 @@ function unknownOutcome(
   );
 }
 
-/** Local files to upload, after checking that each has one clear place inside the source folder. */
-function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTransfer: boolean): File[] {
+/**
+ * Local files to upload, after checking that each has one clear place inside the source folder.
+ * @internal Shared by the upload and its dry run ({@link Client.checkUpload}).
+ */
+export function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTransfer: boolean): File[] {
   // Dataset.addFiles rejects duplicates, but files added through a datablock directly bypass it.
   const seen = new Set<string>();
   const duplicates = new Set<string>();

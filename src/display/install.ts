@@ -4,6 +4,8 @@
  * Imported once by the package root.
  */
 import { logger } from "../logging";
+import { UploadCheck } from "../client/check-upload-report";
+import { renderUploadReport } from "../html/upload-report";
 import { Attachment } from "../model/attachment";
 import { Dataset } from "../model/dataset";
 import { File } from "../model/file";
@@ -35,3 +37,4 @@ registerDisplay(File, safely(renderFile));
 registerDisplay(Thumbnail, safely(renderThumbnail));
 registerDisplay(PID, safely(renderPid));
 registerDisplay(RemotePath, safely(renderRemotePath));
+registerDisplay(UploadCheck, safely(renderUploadReport));

@@ -93,6 +93,21 @@ const INLINE_CSS = `
 .cean-repr .cean-inline-kind { color: var(--cean-color-type); margin-right: 0.4em; }
 `;
 
+/** The report of an upload's dry run: problem and folder columns, the verdict. */
+const CHECK_CSS = `
+.cean-repr col.cean-col-kind { width: 16%; }
+.cean-repr col.cean-col-subject { width: 26%; }
+.cean-repr .cean-check-problems td.cean-check-message { white-space: normal; overflow-wrap: anywhere; }
+.cean-repr .cean-check-plan col.cean-col-name { width: 20%; }
+.cean-repr .cean-check-plan col.cean-col-value { width: auto; }
+.cean-repr .cean-info-line .cean-problems { color: var(--cean-color-error); }
+.cean-repr .cean-check-notes { margin: 0.3em 0 0 0; padding-left: 1.4em; color: var(--cean-color-type); }
+.cean-repr tr.cean-error td.cean-check-state { color: var(--cean-color-error); font-weight: 600; }
+.cean-repr .cean-table tbody tr.cean-folder.cean-error, .cean-repr .cean-table tbody tr.cean-file.cean-error {
+  background: var(--cean-background-error); box-shadow: inset 3px 0 0 var(--cean-color-error);
+}
+`;
+
 /** Joins sheets into one `<style>` element, with whitespace collapsed (the sheets hold no strings). */
 function styleElement(...sheets: string[]): Html {
   return trusted(`<style>${sheets.join("").replace(/\s+/g, " ").trim()}</style>`);
@@ -106,3 +121,5 @@ export const ATTACHMENT_STYLE: Html = styleElement(COMMON_CSS, TABLE_CSS, IMAGE_
 export const THUMBNAIL_STYLE: Html = styleElement(COMMON_CSS, IMAGE_CSS);
 /** Styles of the inline displays. */
 export const INLINE_STYLE: Html = styleElement(COMMON_CSS, INLINE_CSS);
+/** Styles of the report of an upload's dry run. */
+export const UPLOAD_CHECK_STYLE: Html = styleElement(COMMON_CSS, TABLE_CSS, CHECK_CSS);

@@ -56,6 +56,11 @@ export interface DatablockHashingOptions {
   signal?: AbortSignal;
   /** Called as a file is hashed, with the bytes hashed so far (its size once done). */
   onProgress?: (file: File, bytesDone: number) => void;
+  /**
+   * `false` leaves out the checksums of local files instead of reading them:
+   * the shape of the bodies (files, sizes, algorithm) for a dry run. Default `true`.
+   */
+  checksums?: boolean;
 }
 
 /**
@@ -159,7 +164,9 @@ export class OrigDatablock {
       onProgress?.(file, file.size);
       return result;
     };
-    const dataFileList = await mapWithConcurrency(this.#files, HASH_CONCURRENCY, entry, signal);
+    // Without an algorithm a local file has no checksum to compute; the block's chkAlg stays below.
+    const files = options.checksums === false ? this.#files.map((f) => f.withChecksumAlgorithm(null)) : this.#files;
+    const dataFileList = await mapWithConcurrency(files, HASH_CONCURRENCY, entry, signal);
     const model: UploadOrigDatablock = { dataFileList, size: dataFileList.reduce((s, f) => s + f.size, 0) };
     if (this.checksumAlgorithm !== null) model.chkAlg = this.checksumAlgorithm;
     return model;

@@ -5,13 +5,18 @@ import { FileUploadError } from "../errors";
 import type { Dataset } from "../model/dataset";
 import type { File } from "../model/file";
 import { sourceFolderFor, targetInFolder } from "../transfer/source-folder";
+import { performance } from "node:perf_hooks";
+import { probeName } from "../transfer/check-server";
 import type {
   DownloadConnection,
+  MeasuredWrite,
   DownloadedFile,
   FileTransfer,
   TransferDownloadOptions,
   TransferOptions,
   UploadConnection,
+  UploadServerCheck,
+  UploadServerCheckOptions,
 } from "../transfer/types";
 import { nodeHashName } from "../values/filesystem";
 import { RemotePath } from "../values/remote-path";
@@ -195,6 +200,46 @@ class FakeUploadConnection implements UploadConnection {
         this.server.files.delete(key);
       }
     }
+  }
+
+  /**
+   * The dry run of {@link FakeUploadConnection.uploadFiles}: which targets are
+   * taken, and a probe written into the source folder and removed again (so
+   * `files` ends as it was). The fake has no permissions: every folder is writable.
+   */
+  async checkUpload(files: readonly File[], options: UploadServerCheckOptions = {}): Promise<UploadServerCheck> {
+    options.signal?.throwIfAborted();
+    const folder = this.sourceFolder.resolve().posix;
+    const targets = files.map((file) => {
+      const target = targetInFolder(this.sourceFolder, file.remotePath);
+      if (target === null) throw new FileUploadError(`'${file.remotePath.posix}' would be placed outside of '${folder}'.`);
+      return target.posix;
+    });
+    // One pass over the server's keys, in every spelling a test may have used: a check costs the same per file at any size.
+    const taken = new Set([...this.server.files.keys()].map(serverPath));
+    const existed = [...taken].some((key) => key.startsWith(`${folder}/`));
+    const probe = probeName(folder);
+    const size = options.measureBytes ?? 0;
+    const start = performance.now();
+    this.server.files.set(probe, Buffer.from("probe"));
+    const perFileSeconds = (performance.now() - start) / 1000;
+    let measured: MeasuredWrite | null = null;
+    if (size > 0) {
+      const begin = performance.now();
+      this.server.files.set(probe, Buffer.alloc(size));
+      measured = { bytes: size, seconds: (performance.now() - begin) / 1000, perFileSeconds };
+    }
+    this.server.files.delete(probe);
+    return {
+      server: "the fake file server",
+      files: targets.map((target) => ({ target, exists: taken.has(target) })),
+      folders: [{ path: folder, existed, writable: true, problem: null }],
+      // The fake has no folders of its own: a folder exists while files are below it.
+      createdFolders: [],
+      probes: [probe],
+      leftOver: [],
+      measured,
+    };
   }
 
   async close(): Promise<void> {}

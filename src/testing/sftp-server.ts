@@ -91,7 +91,8 @@ function keygen(file: string, comment: string): void {
   if (result.status !== 0) throw new Error(`ssh-keygen failed for ${file}: ${result.stderr || result.error}`);
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago (nothing listens there unless someone took it since). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

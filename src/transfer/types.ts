@@ -35,8 +35,68 @@ export interface UploadConnection {
   uploadFiles(files: readonly File[], options?: TransferOptions): Promise<File[]>;
   /** Removes uploaded files, and the source folder if it is then empty. */
   revertUpload(files: readonly File[]): Promise<void>;
+  /**
+   * Optional: checks what {@link UploadConnection.uploadFiles} would do with
+   * `files` without leaving anything on the server (see {@link UploadServerCheck}).
+   * Transfers without it are reported as "not checked" by `Client.checkUpload`.
+   */
+  checkUpload?(files: readonly File[], options?: UploadServerCheckOptions): Promise<UploadServerCheck>;
   /** Closes the connection. */
   close(): Promise<void>;
+}
+
+/** Options of {@link UploadConnection.checkUpload}. */
+export interface UploadServerCheckOptions {
+  /**
+   * Also write a probe of this many bytes and time it, to estimate the upload
+   * time; `0` or absent for none.
+   */
+  measureBytes?: number;
+  signal?: AbortSignal;
+}
+
+/** How a folder of an upload fared in {@link UploadConnection.checkUpload}. */
+export interface FolderCheck {
+  /** Full remote path of the folder. */
+  readonly path: string;
+  /** Whether the folder existed before the check (it is created by the check, and removed again, if not). */
+  readonly existed: boolean;
+  /** Whether a probe file could be created in it; `false` with the reason in `problem`. */
+  readonly writable: boolean;
+  /** Why the folder cannot be created or written, or `null`. */
+  readonly problem: string | null;
+}
+
+/** A timed probe write (see {@link UploadServerCheckOptions.measureBytes}). */
+export interface MeasuredWrite {
+  /** Bytes of the larger probe. */
+  readonly bytes: number;
+  /** Seconds it took to write, close and check it. */
+  readonly seconds: number;
+  /** Seconds the small probe took: what every file costs besides its bytes. */
+  readonly perFileSeconds: number;
+}
+
+/**
+ * What a transfer found on the file server for a planned upload, having
+ * created missing folders, written a small probe file in each folder that
+ * already existed or was created, and removed all of it again.
+ */
+export interface UploadServerCheck {
+  /** Names the server, e.g. `SFTP host 'login.esss.dk:22'`. */
+  readonly server: string;
+  /** Per file, in the order given: the full remote path, and whether something already exists there. */
+  readonly files: readonly { readonly target: string; readonly exists: boolean }[];
+  /** The source folder and every folder below it that files go into, parents first. */
+  readonly folders: readonly FolderCheck[];
+  /** Folders the check created for its probes, parents first (all removed again unless listed in `leftOver`). */
+  readonly createdFolders: readonly string[];
+  /** Full remote paths of the probe files that were written (all removed again unless listed in `leftOver`). */
+  readonly probes: readonly string[];
+  /** What the check wrote and could not remove: probe files and folders it created. Empty normally. */
+  readonly leftOver: readonly string[];
+  /** The timed probe, if one was asked for and could be written. */
+  readonly measured: MeasuredWrite | null;
 }
 
 /** What a download wrote. */

@@ -12,7 +12,8 @@ import { RemotePath } from "../values/remote-path";
 import { partName } from "./part-name";
 import { targetInFolder } from "./source-folder";
 import { progressReporter } from "./streaming";
-import type { TransferOptions, UploadConnection } from "./types";
+import { checkOnServer } from "./check-server";
+import type { TransferOptions, UploadConnection, UploadServerCheck, UploadServerCheckOptions } from "./types";
 
 /** What exists at a path on a file server: `null` if nothing. */
 export type PathKind = "file" | "directory" | "other" | null;
@@ -96,6 +97,11 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The message of `error` without its final full stop, to continue a sentence with. */
+export function clause(error: unknown): string {
+  return messageOf(error).replace(/\.+$/, "");
+}
+
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true && (error === signal.reason || (error as Error)?.name === "AbortError");
 }
@@ -105,6 +111,49 @@ export function foldersDownTo(folder: RemotePath): string[] {
   const segments = folder.posix.split("/").filter((s) => s.length > 0);
   const prefix = folder.isAbsolute() ? "/" : "";
   return segments.map((_, i) => prefix + segments.slice(0, i + 1).join("/"));
+}
+
+/** Every folder from the top down to each of `folders`, once, parents first. */
+export function neededFolders(folders: readonly RemotePath[]): string[] {
+  const needed = new Set<string>();
+  for (const folder of folders) for (const f of foldersDownTo(folder)) needed.add(f);
+  return [...needed].sort((a, b) => a.split("/").length - b.split("/").length);
+}
+
+/**
+ * Creates the missing ones of `folders` (parents first, as from
+ * {@link neededFolders}) and appends those it created to `created`, so that
+ * the caller can remove them again. Throws a {@link FileUploadError} naming
+ * the folder that is in the way or cannot be created.
+ *
+ * @internal Shared by the upload and its dry run.
+ */
+export async function makeFolders(server: FileServer, folders: readonly string[], created: string[]): Promise<void> {
+  const kinds = await Promise.all(folders.map((f) => server.kind(f)));
+  const blocked = folders.filter((_, i) => kinds[i] !== null && kinds[i] !== "directory");
+  if (blocked.length > 0) {
+    throw new FileUploadError(
+      `Cannot create the folder '${blocked[0]}' on ${server.description}: a file is in the way. ` +
+        "Choose another source folder or remote path.",
+    );
+  }
+  for (const [i, folder] of folders.entries()) {
+    if (kinds[i] === "directory") continue;
+    try {
+      await server.mkdir(folder);
+    } catch (error) {
+      // Someone else may have created it in the meantime; that is fine, but it is not ours to remove.
+      if ((await server.kind(folder).catch(() => null)) === "directory") continue;
+      // The server already explained it (which folder, and why).
+      if (error instanceof FileUploadError) throw error;
+      throw new FileUploadError(
+        `Failed to create the folder '${folder}' on ${server.description}: ${clause(error)}. ` +
+          "Check that you may write there, or choose another source folder.",
+        { cause: error },
+      );
+    }
+    created.push(folder);
+  }
 }
 
 /**
@@ -193,6 +242,11 @@ export class UploadSession implements UploadConnection {
     }
   }
 
+  /** The dry run of {@link UploadSession.uploadFiles}; see {@link checkOnServer}. */
+  checkUpload(files: readonly File[], options: UploadServerCheckOptions = {}): Promise<UploadServerCheck> {
+    return checkOnServer(this.#server, this.sourceFolder, files, options);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -259,34 +313,7 @@ export class UploadSession implements UploadConnection {
 
   /** `mkdir -p` of the source folder and of every folder the files go into. */
   async #makeFolders(plan: readonly PlannedFile[], created: string[]): Promise<void> {
-    const needed = new Set<string>();
-    for (const item of plan) for (const folder of foldersDownTo(item.remote.parent)) needed.add(folder);
-    const folders = [...needed].sort((a, b) => a.split("/").length - b.split("/").length);
-    const kinds = await Promise.all(folders.map((f) => this.#server.kind(f)));
-    const blocked = folders.filter((_, i) => kinds[i] !== null && kinds[i] !== "directory");
-    if (blocked.length > 0) {
-      throw new FileUploadError(
-        `Cannot create the folder '${blocked[0]}' on ${this.#server.description}: a file is in the way. ` +
-          "Choose another source folder or remote path.",
-      );
-    }
-    for (const [i, folder] of folders.entries()) {
-      if (kinds[i] === "directory") continue;
-      try {
-        await this.#server.mkdir(folder);
-      } catch (error) {
-        // Someone else may have created it in the meantime; that is fine, but it is not ours to remove.
-        if ((await this.#server.kind(folder).catch(() => null)) === "directory") continue;
-        // The server already explained it (which folder, and why).
-        if (error instanceof FileUploadError) throw error;
-        throw new FileUploadError(
-          `Failed to create the folder '${folder}' on ${this.#server.description}: ${messageOf(error)}. ` +
-            "Check that you may write there, or choose another source folder.",
-          { cause: error },
-        );
-      }
-      created.push(folder);
-    }
+    await makeFolders(this.#server, neededFolders(plan.map((item) => item.remote.parent)), created);
   }
 
   /**

@@ -12,6 +12,7 @@ Cells are addressed by their nbformat cell ``id`` (set it in the .ipynb, it is s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -323,6 +324,21 @@ def _uploading(nb: dict, kernel: str) -> None:
         "size:               10 bytes",
     ])
     assert_lines(nb, "file-location", ["on local: true", "on remote: false"])
+    # The dry run: a report table (problems first; none here), the plan, the file with its checksum.
+    report = rich_html(nb, "dry-run", kernel, "Upload check: <span class=\"cean-check-ok\">ready to upload</span>")
+    assert_only(nb, "dry-run", rich_type(kernel))
+    assert 'class="cean-table cean-check-problems"' not in report, "a problems table although there are no problems"
+    assert_row_with(report, "SciCat", "accepts the dataset (isValid)")
+    assert_row_with(report, "source folder", "/somewhere/on/remote")
+    assert_row_with(report, "datablocks", "1 (1 file)")
+    witchcraft_hash = hashlib.blake2b(b"7.9 13 666").hexdigest()
+    assert_row_with(report, "data/witchcraft.dat", "/somewhere/on/remote/witchcraft.dat", "10 B", "free", witchcraft_hash)
+    estimate = [cells for _, cells in table_rows(report) if cells and cells[0] == "estimated time"]
+    assert estimate and re.fullmatch(r"(under a second|about \d+ (s|min)) \(measured [\d.]+ \w?i?B/s\)", estimate[0][1]), estimate
+    assert "probe files were written and removed again" in report, report
+    if kernel == "tslab":
+        assert_rich(nb, "dry-run", "execute_result", "text/plain", "Upload check: ready to upload\nSciCat: accepts")
+    assert_lines(nb, "dry-run-ok", ["true"])
     assert_only(nb, "upload")  # no output at all
 
     pid_html = rich_html(nb, "pid", kernel, "PID.prefix.a0b1/")
@@ -342,6 +358,11 @@ def _uploading(nb: dict, kernel: str) -> None:
 
     refused = stream_text(nb, "upload-refused")
     assert "/somewhere/on/remote/witchcraft.dat" in refused and "overwrit" in refused, refused
+    exists = rich_html(nb, "dry-run-exists", kernel, "1 problem: the upload would fail")
+    problem = assert_row_with(exists, "file exists", "/somewhere/on/remote/witchcraft.dat")
+    assert "files are never overwritten" in problem[2], problem
+    tables = ['class="cean-table cean-check-problems"', 'class="cean-table cean-check-plan"']
+    assert exists.index(tables[0]) < exists.index(tables[1]), "problems are not first"
     rich_html(nb, "set-folder", kernel, "/somewhere/on/remote/with-logo<")
     progress = stdout_lines(nb, "upload-with-logo")
     assert progress[0].startswith("validating:") and progress[-1] == "done: 1/1 files, 10/10 bytes", progress
