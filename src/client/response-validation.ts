@@ -6,10 +6,11 @@
  * hold data older or newer than this client. With `strictValidation` such a
  * record is an error instead.
  */
+import { boundText, echo } from "../values/bounded";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { logger } from "../logging";
 import { ATTACHMENT_FIELDS } from "../model/attachment";
-import { fromJson, type AnyFieldType } from "../model/conversion";
+import { fromJson, isCount, type AnyFieldType } from "../model/conversion";
 import { DATASET_FIELDS } from "../model/dataset-fields";
 import { SAMPLE_FIELDS } from "../model/sample";
 
@@ -102,6 +103,9 @@ export const DATASET_SCHEMA = schema(
 export const ORIG_DATABLOCK_SCHEMA = schema(
   "orig datablock",
   [
+    // Ids name the block in messages, so they must be strings.
+    plain("_id", "string"),
+    plain("id", "string"),
     plain("datasetId", "PID"),
     plain("chkAlg", "string"),
     plain("accessGroups", "string[]"),
@@ -135,10 +139,8 @@ export const SAMPLE_SCHEMA = schema("sample", SAMPLE_FIELDS, [], [
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
+/** Values in these messages are short: a list of problems must stay readable. */
+const describe = (value: unknown): string => echo(value, 60);
 
 /** Every problem of `record` against `recordSchema`; field names are prefixed with `path`. */
 export function checkRecord(recordSchema: RecordSchema, record: unknown, path = ""): ValidationIssue[] {
@@ -157,7 +159,7 @@ export function checkRecord(recordSchema: RecordSchema, record: unknown, path = 
     }
     if (value === null || value === undefined) continue;
     if (check.type === "count") {
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      if (!isCount(value)) {
         issues.push({ field: at(check.name), message: `expected a non-negative integer, got ${describe(value)}` });
       }
     } else if (check.type === "list") {
@@ -184,13 +186,19 @@ export function checkRecord(recordSchema: RecordSchema, record: unknown, path = 
 export function acceptResponse(
   recordSchema: RecordSchema,
   response: unknown,
-  options: { operation: string; strict: boolean },
+  options: {
+    operation: string;
+    strict: boolean;
+    /** What was asked for, for messages, e.g. `dataset 20.500.12269/abc`. */
+    subject?: string;
+  },
 ): void {
   const issues = Array.isArray(response)
     ? response.flatMap((item, i) => checkRecord(recordSchema, item, String(i)))
     : checkRecord(recordSchema, response);
   if (issues.length === 0) return;
-  const what = `The ${recordSchema.what} data that SciCat returned for '${options.operation}'`;
+  const about = options.subject === undefined ? "" : ` of ${boundText(options.subject)}`;
+  const what = `The ${recordSchema.what} data that SciCat returned for '${options.operation}'${about}`;
   if (options.strict) throw new ValidationError(what, issues);
   logger.warn(
     `Validation of ${what.charAt(0).toLowerCase()}${what.slice(1)} failed: ` +

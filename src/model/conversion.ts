@@ -3,6 +3,7 @@
  * type name of a table row: what users pass in, what objects store, and
  * SciCat's JSON.
  */
+import { echo } from "../values/bounded";
 import { parseDateTime } from "../values/format";
 import { PID } from "../values/pid";
 import { RemotePath } from "../values/remote-path";
@@ -87,7 +88,7 @@ export function toStored(type: AnyFieldType, value: unknown, field: string): unk
       return value;
     case "DatasetType":
       if (!DATASET_TYPES.includes(value as never)) {
-        throw new TypeError(`${field}: must be 'raw' or 'derived', got ${JSON.stringify(value)}.`);
+        throw new TypeError(`${field}: must be 'raw' or 'derived', got ${echo(value)}.`);
       }
       return value;
     case "Thumbnail":
@@ -145,6 +146,10 @@ export function fromJson(type: AnyFieldType, value: unknown, field: string): { v
     return { value, problem: (error as Error).message };
   }
 }
+
+/** True for a non-negative integer, as SciCat's sizes and counts are. */
+export const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 
 /** Deep equality of two stored values. */
 export function valuesEqual(a: unknown, b: unknown): boolean {

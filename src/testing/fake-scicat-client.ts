@@ -42,8 +42,8 @@ const copy = <T>(value: T): T => structuredClone(value);
  * `records` after the checks the HTTP client makes of SciCat's answers, so
  * that broken records seeded into the fake are reported the same way.
  */
-function checked<T>(schema: RecordSchema, records: T, operation: string, options: ReadOptions): T {
-  acceptResponse(schema, records, { operation, strict: options.strictValidation ?? false });
+function checked<T>(schema: RecordSchema, records: T, operation: string, options: ReadOptions, subject?: string): T {
+  acceptResponse(schema, records, { operation, strict: options.strictValidation ?? false, ...(subject === undefined ? {} : { subject }) });
   return records;
 }
 
@@ -87,12 +87,12 @@ export class FakeScicatClient implements ScicatClient {
     if (!this.datasets.has(pid)) {
       throw new ScicatCommError(`Unable to retrieve orig datablocks of dataset ${String(pid)}: no such dataset.`);
     }
-    return checked(ORIG_DATABLOCK_SCHEMA, copy(this.origDatablocks.get(pid) ?? []), "getOrigDatablocks", options);
+    return checked(ORIG_DATABLOCK_SCHEMA, copy(this.origDatablocks.get(pid) ?? []), "getOrigDatablocks", options, `dataset ${String(pid)}`);
   }
 
   async getAttachmentsForDataset(pid: PID | string, options: ReadOptions = {}): Promise<DownloadAttachment[]> {
     this.#check("getAttachmentsForDataset");
-    return checked(ATTACHMENT_SCHEMA, copy(this.attachments.get(pid) ?? []), "getAttachmentsForDataset", options);
+    return checked(ATTACHMENT_SCHEMA, copy(this.attachments.get(pid) ?? []), "getAttachmentsForDataset", options, `dataset ${String(pid)}`);
   }
 
   async getSampleModel(sampleId: string, options: ReadOptions = {}): Promise<DownloadSample> {
