@@ -6,7 +6,7 @@
  * hold data older or newer than this client. With `strictValidation` such a
  * record is an error instead.
  */
-import { boundText, echo } from "../values/bounded";
+import { boundList, boundText, echo } from "../values/bounded";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { logger } from "../logging";
 import { ATTACHMENT_FIELDS } from "../model/attachment";
@@ -31,6 +31,8 @@ export interface RecordSchema {
   readonly checks: ReadonlyMap<string, Check>;
   /** Keys accepted without checks (server bookkeeping and fields of newer backends). */
   readonly known: ReadonlySet<string>;
+  /** Keys without which the record cannot be used at all (a file entry without `path`). */
+  readonly required?: ReadonlySet<string>;
 }
 
 /** Database bookkeeping that every SciCat record may carry. */
@@ -55,7 +57,8 @@ const plain = (name: string, type: AnyFieldType): { name: string; scicatName: st
   type,
 });
 
-const DATA_FILE_SCHEMA = schema(
+const DATA_FILE_SCHEMA: RecordSchema = {
+  ...schema(
   "data file",
   [
     plain("path", "string"),
@@ -69,7 +72,10 @@ const DATA_FILE_SCHEMA = schema(
   ],
   [{ type: "count", name: "size" }],
   [],
-);
+  ),
+  // Without a path, an entry does not say which file it is.
+  required: new Set(["path"]),
+};
 
 /** Dataset records: the dataset field table plus the file counts that datasets compute. */
 export const DATASET_SCHEMA = schema(
@@ -144,11 +150,17 @@ const describe = (value: unknown): string => echo(value, 60);
 
 /** Every problem of `record` against `recordSchema`; field names are prefixed with `path`. */
 export function checkRecord(recordSchema: RecordSchema, record: unknown, path = ""): ValidationIssue[] {
-  const at = (name: string): string => (path === "" ? name : `${path}.${name}`);
+  // Keys come from SciCat too: a hostile key is quoted in part, like any value.
+  const at = (name: string): string => (path === "" ? boundText(name, 60) : `${path}.${boundText(name, 60)}`);
   if (!isRecord(record)) {
     return [{ field: path === "" ? recordSchema.what : path, message: `expected a ${recordSchema.what} object, got ${describe(record)}` }];
   }
   const issues: ValidationIssue[] = [];
+  for (const key of recordSchema.required ?? []) {
+    if (record[key] === undefined || record[key] === null) {
+      issues.push({ field: at(key), message: `missing; a ${recordSchema.what} needs it` });
+    }
+  }
   for (const [key, value] of Object.entries(record)) {
     const check = recordSchema.checks.get(key);
     if (check === undefined) {
@@ -202,7 +214,7 @@ export function acceptResponse(
   if (options.strict) throw new ValidationError(what, issues);
   logger.warn(
     `Validation of ${what.charAt(0).toLowerCase()}${what.slice(1)} failed: ` +
-      issues.map((i) => `${i.field}: ${i.message}`).join("; ") +
+      boundList(issues.map((i) => `${i.field}: ${i.message}`)).join("; ") +
       ". The returned object may be incomplete or broken; in particular, some fields may not have the correct type.",
   );
 }

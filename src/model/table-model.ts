@@ -4,7 +4,7 @@
  * neither is written by hand per field.
  */
 import { logger } from "../logging";
-import { echo } from "../values/bounded";
+import { boundList, echo } from "../values/bounded";
 import { fromJson, toJson, toStored, valuesEqual, type AnyFieldType } from "./conversion";
 import type { FieldValueTypes } from "./field-spec";
 import type { Thumbnail } from "../values/thumbnail";
@@ -164,7 +164,7 @@ export interface FromDownloadOptions {
 
 /** `problems` as one sentence: each already names its field. */
 export function describeProblems(problems: readonly string[]): string {
-  return problems.map((p) => p.replace(/\.$/, "")).join("; ");
+  return boundList(problems.map((p) => p.replace(/\.$/, ""))).join("; ");
 }
 
 /**

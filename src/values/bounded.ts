@@ -48,3 +48,15 @@ function literal(value: unknown): string {
     return Array.isArray(value) ? "an array" : "an object";
   }
 }
+
+/** Items of a list that a message names before it only counts the rest. */
+export const LIST_LIMIT = 20;
+
+/**
+ * The first `max` of `items`, and then `… and N more` if there are more: a
+ * record with ten thousand broken entries still makes a readable message.
+ */
+export function boundList(items: readonly string[], max: number = LIST_LIMIT): string[] {
+  if (items.length <= max) return [...items];
+  return [...items.slice(0, max), `… and ${(items.length - max).toLocaleString("en-US")} more`];
+}
