@@ -16,8 +16,8 @@
  *   Buffer), a JWT, or a `token=` login link.
  *
  * Never prints a secret: a finding names the file, the line and the label.
- * Lines of jest code frames (`> 12 | …`) are skipped, because a failing test
- * shows its own source there, fixtures included; that is no leak of the run.
+ * Jest's code frames (`> 12 | …`) and test names are skipped: they show the
+ * test sources, fixtures included, which is no leak of the run.
  *
  * Usage: node scripts/secrets-scan.js [--root DIR] [--require FILE]...
  */
@@ -120,8 +120,12 @@ function collectSecrets(root, options = {}) {
 
 // Colour codes of jest and the notebook runner (ESC [ … m).
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-/** A line of a jest code frame: `> 12 | source` or `  12 | source`, after colours are removed. */
-const CODE_FRAME = /^\s*>?\s*\d+\s*\|/;
+/**
+ * Lines that show the test sources, not what the run produced: a jest code
+ * frame (`> 12 | source`, `  12 | source`) and a test's name in jest's report
+ * (`● describe › title`, `✓ title`), after colours are removed.
+ */
+const SOURCE_LINE = /^\s*(?:>?\s*\d+\s*\||[●✓✕○] )/;
 
 /** The text of a notebook that its run produced: outputs only (the sources are the fixtures). */
 function notebookOutputs(notebook) {
@@ -135,13 +139,24 @@ function notebookOutputs(notebook) {
   return texts.join("\n");
 }
 
+/**
+ * Keys of jest's results that hold test names: written in the test sources,
+ * not produced by the run (a title may well say "with a passphrase").
+ */
+const TITLE_KEYS = new Set(["title", "fullName", "ancestorTitles"]);
+
 /** Every string inside a JSON value, one per line (so escapes are read as the text they stand for). */
 function jsonStrings(value) {
   const texts = [];
   const collect = (v) => {
     if (typeof v === "string") texts.push(v);
     else if (Array.isArray(v)) v.forEach(collect);
-    else if (v && typeof v === "object") Object.entries(v).forEach(([k, x]) => (texts.push(k), collect(x)));
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        texts.push(k);
+        if (!TITLE_KEYS.has(k)) collect(x);
+      }
+    }
   };
   collect(value);
   return texts.join("\n");
@@ -153,7 +168,8 @@ function scannableText(file) {
   const bytes = fs.readFileSync(file);
   if (bytes.subarray(0, 8192).includes(0)) return null; // binary (a screenshot): no text to read
   const raw = bytes.toString("utf8");
-  // JSON is read both as written (escaped) and decoded, so a secret is found either way.
+  // JSON is read decoded: an escaped secret reads as itself, and multi-line strings (jest's messages
+  // with their code frames) are split into lines.
   if (file.endsWith(".ipynb")) {
     try {
       return notebookOutputs(JSON.parse(raw));
@@ -163,20 +179,22 @@ function scannableText(file) {
   }
   if (file.endsWith(".json")) {
     try {
-      return `${raw}\n${jsonStrings(JSON.parse(raw))}`;
+      return jsonStrings(JSON.parse(raw));
     } catch {
       return raw;
     }
   }
   if (file.endsWith(".jsonl")) {
-    const decoded = raw.split("\n").map((line) => {
-      try {
-        return jsonStrings(JSON.parse(line));
-      } catch {
-        return "";
-      }
-    });
-    return `${raw}\n${decoded.join("\n")}`;
+    return raw
+      .split("\n")
+      .map((line) => {
+        try {
+          return jsonStrings(JSON.parse(line));
+        } catch {
+          return line;
+        }
+      })
+      .join("\n");
   }
   return raw;
 }
@@ -193,17 +211,27 @@ function scanFiles(outputs, secrets, options = {}) {
     const text = scannableText(file);
     if (text === null) continue;
     scanned += 1;
-    const lines = text.replace(ANSI, "").split(/\r?\n/);
-    lines.forEach((line, i) => {
-      if (CODE_FRAME.test(line)) return;
-      const where = `${path.relative(root, file)}:${i + 1}`;
-      for (const secret of secrets) {
+    const kept = text
+      .replace(ANSI, "")
+      .split(/\r?\n/)
+      .map((line, i) => ({ line, number: i + 1 }))
+      .filter(({ line }) => !SOURCE_LINE.test(line));
+    const at = (number) => `${path.relative(root, file)}:${number}`;
+    const singleLine = secrets.filter((s) => !s.value.includes("\n"));
+    for (const { line, number } of kept) {
+      for (const secret of singleLine) {
         if (line.includes(secret.value) || line.includes(JSON.stringify(secret.value).slice(1, -1))) {
-          findings.push({ where, label: secret.label });
+          findings.push({ where: at(number), label: secret.label });
         }
       }
-      for (const pattern of PATTERNS) if (pattern.regex.test(line)) findings.push({ where, label: pattern.label });
-    });
+      for (const pattern of PATTERNS) if (pattern.regex.test(line)) findings.push({ where: at(number), label: pattern.label });
+    }
+    // A secret of several lines (a key file) is looked for across the lines, as printed.
+    const joined = kept.map(({ line }) => line).join("\n");
+    for (const secret of secrets.filter((s) => s.value.includes("\n"))) {
+      const index = joined.indexOf(secret.value.replace(/\r\n/g, "\n"));
+      if (index >= 0) findings.push({ where: at(kept[joined.slice(0, index).split("\n").length - 1].number), label: secret.label });
+    }
   }
   return { findings, scanned };
 }

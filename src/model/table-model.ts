@@ -3,6 +3,7 @@
  * mapped from the table, and the runtime accessors are installed from it, so
  * neither is written by hand per field.
  */
+import { ScicatCommError } from "../errors";
 import { logger } from "../logging";
 import { boundList, echo } from "../values/bounded";
 import { fromJson, toJson, toStored, valuesEqual, type AnyFieldType } from "./conversion";
@@ -214,7 +215,8 @@ export function readModel<T extends TableBacked>(
 /**
  * A model object (of the class with prototype `proto`) from SciCat's JSON.
  * Tolerant: values that do not fit are kept as they came, and one warning
- * says which.
+ * says which. A record that is not an object is refused with a
+ * `ScicatCommError`.
  */
 export function modelFromJson<T extends TableBacked>(
   proto: T,
@@ -223,6 +225,10 @@ export function modelFromJson<T extends TableBacked>(
   what: string,
   options: FromDownloadOptions = {},
 ): T {
+  if (!isJsonObject(json)) {
+    // Without a record there is nothing to be tolerant about.
+    throw new ScicatCommError(`SciCat returned ${echo(json)} instead of ${what === "Attachment" ? "an" : "a"} ${what.toLowerCase()} record.`);
+  }
   const problems: string[] = [];
   const model = readModel(proto, fields, json, problems);
   if (problems.length > 0 && options.reportProblems !== false) {

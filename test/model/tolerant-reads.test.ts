@@ -115,9 +115,14 @@ describe.each(backends)("getDataset over $name", (b) => {
     const dset = await read({ origDatablocks: { dataFileList: [] } });
     expect(dset.files).toEqual([]);
     expect(dset.name).toBe("Octarine flux");
-    // The fake hands the answer on (the model leaves it out); the HTTP client refuses it, which getDataset reports.
-    expect(warnings()).toMatch(b.kind === "fake" ? /origDatablocks: expected a list of datablocks/ : /Could not download the list of files of dataset/);
-    expect(warnings()).toContain(ANSWERS_PID);
+    // Both ScicatClients refuse it with a ScicatCommError, which getDataset reports as a dataset without files.
+    expect(warnings()).toContain(`Could not download the list of files of dataset ${ANSWERS_PID} (Error in operation 'getOrigDatablocks': expected a list of orig datablocks from SciCat, got {"dataFileList":[]}.); the dataset is returned without files.`);
+  });
+
+  it("a list of attachments that is not a list is refused with a ScicatCommError", async () => {
+    const error = await read({ attachments: { caption: "x" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScicatCommError);
+    expect((error as Error).message).toBe(`Error in operation 'getAttachmentsForDataset': expected a list of attachments from SciCat, got {"caption":"x"}.`);
   });
 
   it("strictValidation refuses a broken datablock with a ValidationError naming it", async () => {

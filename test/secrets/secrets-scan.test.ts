@@ -78,6 +78,14 @@ describe("secrets-scan", () => {
     expect(run().code).toBe(0);
   });
 
+  it("skips test names, in jest's report and in its JSON results", () => {
+    put("build/test-output.log", `  ● logins › works with ${PLANTED}\n    ✓ works with ${PLANTED} (3 ms)\n`);
+    put("build/jest-results.json", JSON.stringify({ testResults: [{ assertionResults: [{ title: PLANTED, fullName: PLANTED, ancestorTitles: [PLANTED] }] }] }));
+    expect(run().code).toBe(0);
+    put("build/jest-results.json", JSON.stringify({ testResults: [{ assertionResults: [{ title: "x", failureMessages: [`got ${PLANTED}`] }] }] }));
+    expect(run().code).toBe(1);
+  });
+
   it.each([
     ["a private key (PEM)", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n"],
     ["a private key (printed Buffer)", "key: <Buffer 2d 2d 2d 2d 2d 42 45 47 49 4e 20 4f 50 45 4e 53 53 48 20 50 52 49 56 41 54 45 20 4b 45 59>"],
