@@ -97,8 +97,8 @@ export function fileHtml(file: File): string {
 /** `File  local: data/a.dat  remote: a.dat (not uploaded yet)  size: 10 B` */
 export function fileText(file: File): string {
   const view = viewOf(file);
-  const remote = view.remote === null ? `${view.remotePath} (not uploaded yet)` : view.remotePath;
-  return `File  local: ${view.local ?? "null"}  remote: ${remote}  size: ${sizeText(view.size)}`;
+  const remote = view.remote === null ? `${boundText(view.remotePath)} (not uploaded yet)` : boundText(view.remotePath);
+  return `File  local: ${boundText(view.local ?? "null")}  remote: ${remote}  size: ${sizeText(view.size)}`;
 }
 
 /** The MIME bundle of a file. */

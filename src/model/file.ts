@@ -10,7 +10,7 @@ import {
   fileSize,
 } from "../values/filesystem";
 import { boundText, echo } from "../values/bounded";
-import { parseDateTime } from "../values/format";
+import { formatShort, parseDateTime } from "../values/format";
 import { RemotePath } from "../values/remote-path";
 import { statSync } from "node:fs";
 import { fromJson, isCount } from "./conversion";
@@ -443,7 +443,7 @@ export class File {
   toString(): string {
     const local = this.#s.localPath === null ? "null" : `'${boundText(this.#s.localPath)}'`;
     const remote = this.isOnRemote ? `, remoteSize=${this.#s.remoteSize}` : "";
-    return `File(localPath=${local}, remotePath=${this.#s.remotePath.toRepr()}${remote})`;
+    return `File(localPath=${local}, remotePath=${formatShort(this.#s.remotePath)}${remote})`;
   }
 }
 

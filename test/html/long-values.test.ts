@@ -8,6 +8,8 @@ import { datasetHtml, datasetText } from "../../src/html/dataset";
 import { boundedHtml, CELL_LIMIT, EXPANDED_LIMIT, valueHtml } from "../../src/html/values";
 import { Attachment } from "../../src/model/attachment";
 import { Dataset } from "../../src/model/dataset";
+import { File } from "../../src/model/file";
+import { fileHtml, fileText } from "../../src/html/files";
 import { byClass, byTag, parseHtml, textOf } from "./helpers";
 
 const FIVE_MB = 5 * 1024 * 1024;
@@ -75,5 +77,14 @@ describe("a dataset with 5 MB values", () => {
     expect(attachmentHtml(attachment).length - attachmentHtml(plain).length).toBeLessThan(EXPANDED_LIMIT + 1_000);
     expect(attachmentText(attachment).length).toBeLessThan(1_000);
     expect(attachment.toString().length).toBeLessThan(1_000);
+  });
+});
+
+describe("a file with a 5 MB remote path", () => {
+  it("has a bounded toString, text form and HTML", () => {
+    const file = File.fromDownloadModel({ path: "f".repeat(FIVE_MB), size: 1, time: "2024-05-29" });
+    expect(file.toString().length).toBeLessThan(1_000);
+    expect(fileText(file).length).toBeLessThan(1_000);
+    expect(fileHtml(file).length).toBeLessThan(EXPANDED_LIMIT + 20_000);
   });
 });
