@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite (npm test): setup, typecheck, lint, jest, then notebooks in real tslab kernels.
-# Ends with one line "N passed, N failed" (jest tests + notebook runs; a failed typecheck or lint,
-# or a test runner that could not report, counts as one failure) and exits non-zero on any failure.
+# Ends with one line "N passed, N failed" (jest tests + notebook runs + the secrets scan; a failed
+# typecheck or lint, or a test runner that could not report, counts as one failure) and exits non-zero
+# on any failure. The run's output is kept in build/test-output.log.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Everything the run prints is also kept in build/test-output.log, for the secrets scan at the end.
+# The tests list the secrets they make while they run in build/secrets.list (test/secrets/register.ts).
+mkdir -p build
+rm -f build/secrets.list build/test-output.log
+exec > >(tee build/test-output.log) 2>&1
 
 if ! bash scripts/setup.sh; then
   echo "test: setup FAILED (see above); nothing else was run"
@@ -96,5 +103,15 @@ passed=$((passed + np))
 failed=$((failed + nf))
 
 echo "test: executed notebooks are in build/notebooks/"
+
+# Last: no token, password, passphrase or private key of the tests in anything the run printed or saved.
+echo "== secrets scan"
+if node scripts/secrets-scan.js --require build/test-output.log --require build/jest-results.json; then
+  passed=$((passed + 1))
+else
+  echo "test: secrets scan FAILED"
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,3 +1,4 @@
+import { boundList } from "./values/bounded";
 import type { RemotePath } from "./values/remote-path";
 
 /**
@@ -105,7 +106,8 @@ export class ValidationError extends ScitaceanError {
   override name = "ValidationError";
   readonly issues: readonly ValidationIssue[];
   constructor(what: string, issues: readonly ValidationIssue[]) {
-    const lines = issues.map((i) => `  ${i.field}: ${i.message}`);
+    // All issues stay in `issues`; the message names the first ones, so that it stays readable.
+    const lines = boundList(issues.map((i) => `${i.field}: ${i.message}`)).map((line) => `  ${line}`);
     super(`${what} is not valid (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`);
     this.issues = issues;
   }

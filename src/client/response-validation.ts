@@ -6,10 +6,11 @@
  * hold data older or newer than this client. With `strictValidation` such a
  * record is an error instead.
  */
+import { boundList, boundText, echo } from "../values/bounded";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { logger } from "../logging";
 import { ATTACHMENT_FIELDS } from "../model/attachment";
-import { fromJson, type AnyFieldType } from "../model/conversion";
+import { fromJson, isCount, type AnyFieldType } from "../model/conversion";
 import { DATASET_FIELDS } from "../model/dataset-fields";
 import { SAMPLE_FIELDS } from "../model/sample";
 
@@ -30,6 +31,8 @@ export interface RecordSchema {
   readonly checks: ReadonlyMap<string, Check>;
   /** Keys accepted without checks (server bookkeeping and fields of newer backends). */
   readonly known: ReadonlySet<string>;
+  /** Keys without which the record cannot be used at all (a file entry without `path`). */
+  readonly required?: ReadonlySet<string>;
 }
 
 /** Database bookkeeping that every SciCat record may carry. */
@@ -54,7 +57,8 @@ const plain = (name: string, type: AnyFieldType): { name: string; scicatName: st
   type,
 });
 
-const DATA_FILE_SCHEMA = schema(
+const DATA_FILE_SCHEMA: RecordSchema = {
+  ...schema(
   "data file",
   [
     plain("path", "string"),
@@ -68,7 +72,10 @@ const DATA_FILE_SCHEMA = schema(
   ],
   [{ type: "count", name: "size" }],
   [],
-);
+  ),
+  // Without a path, an entry does not say which file it is.
+  required: new Set(["path"]),
+};
 
 /** Dataset records: the dataset field table plus the file counts that datasets compute. */
 export const DATASET_SCHEMA = schema(
@@ -102,6 +109,9 @@ export const DATASET_SCHEMA = schema(
 export const ORIG_DATABLOCK_SCHEMA = schema(
   "orig datablock",
   [
+    // Ids name the block in messages, so they must be strings.
+    plain("_id", "string"),
+    plain("id", "string"),
     plain("datasetId", "PID"),
     plain("chkAlg", "string"),
     plain("accessGroups", "string[]"),
@@ -135,18 +145,22 @@ export const SAMPLE_SCHEMA = schema("sample", SAMPLE_FIELDS, [], [
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
+/** Values in these messages are short: a list of problems must stay readable. */
+const describe = (value: unknown): string => echo(value, 60);
 
 /** Every problem of `record` against `recordSchema`; field names are prefixed with `path`. */
 export function checkRecord(recordSchema: RecordSchema, record: unknown, path = ""): ValidationIssue[] {
-  const at = (name: string): string => (path === "" ? name : `${path}.${name}`);
+  // Keys come from SciCat too: a hostile key is quoted in part, like any value.
+  const at = (name: string): string => (path === "" ? boundText(name, 60) : `${path}.${boundText(name, 60)}`);
   if (!isRecord(record)) {
     return [{ field: path === "" ? recordSchema.what : path, message: `expected a ${recordSchema.what} object, got ${describe(record)}` }];
   }
   const issues: ValidationIssue[] = [];
+  for (const key of recordSchema.required ?? []) {
+    if (record[key] === undefined || record[key] === null) {
+      issues.push({ field: at(key), message: `missing; a ${recordSchema.what} needs it` });
+    }
+  }
   for (const [key, value] of Object.entries(record)) {
     const check = recordSchema.checks.get(key);
     if (check === undefined) {
@@ -157,7 +171,7 @@ export function checkRecord(recordSchema: RecordSchema, record: unknown, path = 
     }
     if (value === null || value === undefined) continue;
     if (check.type === "count") {
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      if (!isCount(value)) {
         issues.push({ field: at(check.name), message: `expected a non-negative integer, got ${describe(value)}` });
       }
     } else if (check.type === "list") {
@@ -184,17 +198,23 @@ export function checkRecord(recordSchema: RecordSchema, record: unknown, path = 
 export function acceptResponse(
   recordSchema: RecordSchema,
   response: unknown,
-  options: { operation: string; strict: boolean },
+  options: {
+    operation: string;
+    strict: boolean;
+    /** What was asked for, for messages, e.g. `dataset 20.500.12269/abc`. */
+    subject?: string;
+  },
 ): void {
   const issues = Array.isArray(response)
     ? response.flatMap((item, i) => checkRecord(recordSchema, item, String(i)))
     : checkRecord(recordSchema, response);
   if (issues.length === 0) return;
-  const what = `The ${recordSchema.what} data that SciCat returned for '${options.operation}'`;
+  const about = options.subject === undefined ? "" : ` of ${boundText(options.subject)}`;
+  const what = `The ${recordSchema.what} data that SciCat returned for '${options.operation}'${about}`;
   if (options.strict) throw new ValidationError(what, issues);
   logger.warn(
     `Validation of ${what.charAt(0).toLowerCase()}${what.slice(1)} failed: ` +
-      issues.map((i) => `${i.field}: ${i.message}`).join("; ") +
+      boundList(issues.map((i) => `${i.field}: ${i.message}`)).join("; ") +
       ". The returned object may be incomplete or broken; in particular, some fields may not have the correct type.",
   );
 }

@@ -3,7 +3,7 @@
  * the image) and of a lone {@link Thumbnail}.
  */
 import { ATTACHMENT_FIELDS, type Attachment } from "../model/attachment";
-import type { Thumbnail } from "../values/thumbnail";
+import { Thumbnail } from "../values/thumbnail";
 import { html, type Html } from "./escape";
 import { flagsHtml } from "./icons";
 import type { MimeBundle } from "./mime-bundle";
@@ -53,19 +53,22 @@ function imageHtml(thumbnail: Thumbnail, alt: string): Html {
 /** The HTML display of an attachment. */
 export function attachmentHtml(attachment: Attachment): string {
   const caption = attachment.caption;
-  const heading = caption === null || caption === "" ? html`<span class="cean-empty">no caption</span>` : html`${caption}`;
-  const image = attachment.thumbnail === null ? null : imageHtml(attachment.thumbnail, caption ?? "");
+  const heading = caption === null || caption === "" ? html`<span class="cean-empty">no caption</span>` : valueHtml(caption);
+  // A thumbnail SciCat sent in a form that could not be read is kept as it came: shown as a value, not an image.
+  const thumbnail: unknown = attachment.thumbnail;
+  const image =
+    thumbnail === null ? null : thumbnail instanceof Thumbnail ? imageHtml(thumbnail, valueText(caption)) : valueHtml(thumbnail);
   return html`<div class="cean-repr cean-attachment-repr">${ATTACHMENT_STYLE}<div class="cean-attachment"><div class="cean-attachment-info"><div class="cean-info-line">${heading}</div><details class="cean-section cean-attachment-details"><summary>Fields</summary><table class="cean-table cean-attachment-table"><colgroup><col class="cean-col-flag"><col class="cean-col-name"><col class="cean-col-type"><col class="cean-col-attachment-value"></colgroup><thead><tr class="cean-header"><th class="cean-field-flag"></th><th class="cean-field-name">Name</th><th class="cean-field-type">Type</th><th class="cean-field-value">Value</th></tr></thead><tbody>${rowsOf(attachment).map(rowHtml)}</tbody></table></details></div><div class="cean-thumbnail">${image}</div></div></div>`
     .markup;
 }
 
 /** `Attachment 'caption'`, then `name: value` for every field holding a value, and the thumbnail. */
 export function attachmentText(attachment: Attachment): string {
-  const lines = [`Attachment ${attachment.caption === null ? "(no caption)" : `'${oneLine(attachment.caption)}'`}`];
+  const lines = [`Attachment ${attachment.caption === null ? "(no caption)" : `'${oneLine(valueText(attachment.caption))}'`}`];
   for (const row of rowsOf(attachment)) {
     if (row.value !== null) lines.push(`  ${row.name}: ${oneLine(valueText(row.value))}`);
   }
-  if (attachment.thumbnail !== null) lines.push(`  thumbnail: ${attachment.thumbnail.toString()}`);
+  if (attachment.thumbnail !== null) lines.push(`  thumbnail: ${oneLine(valueText(attachment.thumbnail))}`);
   return lines.join("\n");
 }
 

@@ -12,7 +12,7 @@ import { fileViews, filesSummary, filesTableHtml, filesText, type FileView } fro
 import { flagsHtml } from "./icons";
 import type { MimeBundle } from "./mime-bundle";
 import { TABLE_STYLE } from "./styles";
-import { metadataText, oneLine, valueHtml, valueText } from "./values";
+import { boundedHtml, metadataHtml, metadataText, oneLine, valueHtml, valueText } from "./values";
 
 /** `RawDataset` or `DerivedDataset`. */
 export function datasetTypeName(type: DatasetType): string {
@@ -67,7 +67,7 @@ function metadataSectionHtml(meta: Record<string, unknown>): Html {
       ? html`<tr class="cean-no-metadata"><td colspan="2"><span class="cean-empty">no scientific metadata</span></td></tr>`
       : entries.map(
           ([key, value]) =>
-            html`<tr class="cean-metadata-entry"><td class="cean-metadata-name">${key}</td><td class="cean-metadata-value">${metadataText(value)}</td></tr>`,
+            html`<tr class="cean-metadata-entry"><td class="cean-metadata-name">${boundedHtml(key)}</td><td class="cean-metadata-value">${metadataHtml(value)}</td></tr>`,
         );
   return html`<details class="cean-section cean-dataset-metadata"><summary>Scientific Metadata <span class="cean-summary-note">${entryCount(entries.length)}</span></summary><table class="cean-table cean-metadata"><colgroup><col class="cean-col-metadata-name"><col class="cean-col-metadata-value"></colgroup><thead><tr class="cean-header"><th class="cean-metadata-name">Name</th><th class="cean-metadata-value">Value</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }

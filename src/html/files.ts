@@ -2,11 +2,12 @@
  * Display of files: the file table of a dataset and a lone {@link File}.
  */
 import type { File } from "../model/file";
+import { boundText } from "../values/bounded";
 import { humanReadableSize } from "../values/format";
 import { html, type Html } from "./escape";
 import type { MimeBundle } from "./mime-bundle";
 import { TABLE_STYLE } from "./styles";
-import { NULL_HTML, oneLine } from "./values";
+import { boundedHtml, NULL_HTML, oneLine } from "./values";
 
 /** What the file table shows of one file. */
 export interface FileView {
@@ -45,11 +46,11 @@ export function fileViews(files: readonly File[]): { views: FileView[]; total: n
 const sizeText = (size: number | null): string => (size === null ? "?" : humanReadableSize(size));
 
 function fileRowHtml(view: FileView): Html {
-  const local = view.local === null ? NULL_HTML : html`${view.local}`;
+  const local = view.local === null ? NULL_HTML : boundedHtml(view.local);
   const remote =
     view.remote === null
-      ? html`<span class="cean-empty" title="${`not on the file server yet; will be uploaded as ${view.remotePath}`}">null</span>`
-      : html`${view.remote}`;
+      ? html`<span class="cean-empty" title="${`not on the file server yet; will be uploaded as ${boundText(view.remotePath)}`}">null</span>`
+      : boundedHtml(view.remote);
   const size =
     view.size === null ? html`<span class="cean-empty" title="the local file cannot be read">?</span>` : html`${sizeText(view.size)}`;
   return html`<tr class="cean-file"><td class="cean-file-local-path">${local}</td><td class="cean-file-remote-path">${remote}</td><td class="cean-file-size">${size}</td></tr>`;
@@ -96,8 +97,8 @@ export function fileHtml(file: File): string {
 /** `File  local: data/a.dat  remote: a.dat (not uploaded yet)  size: 10 B` */
 export function fileText(file: File): string {
   const view = viewOf(file);
-  const remote = view.remote === null ? `${view.remotePath} (not uploaded yet)` : view.remotePath;
-  return `File  local: ${view.local ?? "null"}  remote: ${remote}  size: ${sizeText(view.size)}`;
+  const remote = view.remote === null ? `${boundText(view.remotePath)} (not uploaded yet)` : boundText(view.remotePath);
+  return `File  local: ${boundText(view.local ?? "null")}  remote: ${remote}  size: ${sizeText(view.size)}`;
 }
 
 /** The MIME bundle of a file. */

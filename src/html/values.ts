@@ -2,6 +2,7 @@
  * How single values read in the displays, shared by the HTML and the plain
  * text forms so that both always agree.
  */
+import { boundText } from "../values/bounded";
 import { formatValue } from "../values/format";
 import { html, type Html } from "./escape";
 
@@ -25,11 +26,33 @@ function printable(format: () => string): string {
   }
 }
 
-/** A field value as markup: a dimmed `null` (or `""`) for nothing, else {@link valueText}. */
+/** Characters of a value a table cell shows before the rest folds away. */
+export const CELL_LIMIT = 200;
+
+/**
+ * Characters of a long value that its expander shows: enough to read any
+ * sensible value whole, while a hostile one (a 5 MB name) keeps the page
+ * small. Code reads the whole value from the object itself.
+ */
+export const EXPANDED_LIMIT = 10_000;
+
+/**
+ * `text` as markup for a table cell. Short text is shown as it is; long text
+ * shows its beginning in a `<details>` element whose body has the whole text
+ * (up to {@link EXPANDED_LIMIT} characters, then cut with a marker). Plain
+ * elements only, so it survives sanitizers that strip styles and scripts.
+ */
+export function boundedHtml(text: string): Html {
+  if (text.length <= CELL_LIMIT) return html`${text}`;
+  const head = boundText(text, CELL_LIMIT);
+  return html`<details class="cean-long-value"><summary>${head}</summary><span class="cean-long-value-full">${boundText(text, EXPANDED_LIMIT)}</span></details>`;
+}
+
+/** A field value as markup: a dimmed `null` (or `""`) for nothing, else {@link valueText}, bounded by {@link boundedHtml}. */
 export function valueHtml(value: unknown): Html {
   if (value === null || value === undefined) return NULL_HTML;
   if (value === "") return html`<span class="cean-empty">""</span>`;
-  return html`${valueText(value)}`;
+  return boundedHtml(valueText(value));
 }
 
 /** The dimmed `null` of empty cells. */
@@ -58,8 +81,15 @@ export function metadataText(value: unknown): string {
   });
 }
 
+/** A scientific-metadata value as markup: {@link metadataText}, bounded by {@link boundedHtml}. */
+export function metadataHtml(value: unknown): Html {
+  return boundedHtml(metadataText(value));
+}
+
 /** Collapses line breaks and runs of white space and shortens to `max` characters, for one-line text. */
 export function oneLine(text: string, max = 100): string {
-  const flat = text.replace(/\s+/g, " ");
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  // Only the part that can be shown is flattened: a 5 MB value costs no more than a short one.
+  const sliced = text.length > max * 4;
+  const flat = (sliced ? text.slice(0, max * 4) : text).replace(/\s+/g, " ");
+  return flat.length <= max && !sliced ? flat : `${flat.slice(0, max - 1)}…`;
 }

@@ -1,7 +1,9 @@
+import { formatShort } from "../values/format";
 import {
   initValues,
   installFieldAccessors,
   modelFromJson,
+  readModel,
   sameValues,
   VALUES,
   valuesToJson,
@@ -64,12 +66,20 @@ export class Attachment {
     return modelFromJson(Attachment.prototype, ATTACHMENT_FIELDS, model, "Attachment", options);
   }
 
+  /**
+   * Reads whatever SciCat sent as an attachment, never throwing: values that
+   * do not fit are kept as they came and named in `problems` (prefixed with `label`).
+   */
+  static read(model: unknown, problems: string[], label?: string): Attachment {
+    return readModel(Attachment.prototype, ATTACHMENT_FIELDS, model, problems, label);
+  }
+
   /** The body of `POST datasets/{pid}/attachments`. */
   makeUploadModel(): UploadAttachment {
     const downloaded = ATTACHMENT_FIELDS.filter((f) => f.readOnly && this[VALUES][f.name] !== null).map((f) => f.name);
     if (downloaded.length > 0) {
       throw new TypeError(
-        `Attachment '${this.caption}' came from SciCat (${downloaded.join(", ")} are set by SciCat) and cannot be ` +
+        `Attachment '${formatShort(this.caption)}' came from SciCat (${downloaded.join(", ")} are set by SciCat) and cannot be ` +
           "uploaded again as it is. Make a new Attachment with the same caption and thumbnail instead.",
       );
     }
@@ -90,7 +100,8 @@ export class Attachment {
   }
 
   toString(): string {
-    return `Attachment(caption='${this.caption}', ownerGroup='${this.ownerGroup}'${this.id ? `, id='${this.id}'` : ""})`;
+    const quote = (value: unknown): string => `'${formatShort(value)}'`;
+    return `Attachment(caption=${quote(this.caption)}, ownerGroup=${quote(this.ownerGroup)}${this.id ? `, id=${quote(this.id)}` : ""})`;
   }
 }
 

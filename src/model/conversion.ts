@@ -3,6 +3,7 @@
  * type name of a table row: what users pass in, what objects store, and
  * SciCat's JSON.
  */
+import { echo } from "../values/bounded";
 import { parseDateTime } from "../values/format";
 import { PID } from "../values/pid";
 import { RemotePath } from "../values/remote-path";
@@ -87,7 +88,7 @@ export function toStored(type: AnyFieldType, value: unknown, field: string): unk
       return value;
     case "DatasetType":
       if (!DATASET_TYPES.includes(value as never)) {
-        throw new TypeError(`${field}: must be 'raw' or 'derived', got ${JSON.stringify(value)}.`);
+        throw new TypeError(`${field}: must be 'raw' or 'derived', got ${echo(value)}.`);
       }
       return value;
     case "Thumbnail":
@@ -135,15 +136,38 @@ export function fromJson(type: AnyFieldType, value: unknown, field: string): { v
   try {
     if (type === "Lifecycle" && isPlainObject(value)) return { value: Lifecycle.fromDownloadModel(value) };
     if (type === "Relationship[]" && Array.isArray(value)) {
-      return { value: value.map((v) => Relationship.fromDownloadModel(v as Record<string, string>)) };
+      return { value: downloadedItems(field, value, "a Relationship ({ pid, relationship })", ["pid", "relationship"], Relationship.fromDownloadModel) };
     }
     if (type === "Technique[]" && Array.isArray(value)) {
-      return { value: value.map((v) => Technique.fromDownloadModel(v as Record<string, string>)) };
+      return { value: downloadedItems(field, value, "a Technique ({ name, pid })", ["name", "pid"], Technique.fromDownloadModel) };
     }
     return { value: toStored(type, value, field) };
   } catch (error) {
     return { value, problem: (error as Error).message };
   }
+}
+
+/** True for a non-negative integer, as SciCat's sizes and counts are. */
+export const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * The items of a list of user models as SciCat sent them: each must be an
+ * object whose `keys` are strings or missing, else a TypeError names the item.
+ */
+function downloadedItems<T>(
+  field: string,
+  items: readonly unknown[],
+  expected: string,
+  keys: readonly string[],
+  make: (model: Record<string, string>) => T,
+): T[] {
+  return items.map((item, i) => {
+    const fits =
+      isPlainObject(item) && keys.every((k) => item[k] === undefined || item[k] === null || typeof item[k] === "string");
+    if (!fits) throw typeError(`${field}[${i}]`, expected, item);
+    return make(item as Record<string, string>);
+  });
 }
 
 /** Deep equality of two stored values. */

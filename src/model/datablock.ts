@@ -1,17 +1,10 @@
 import { logger } from "../logging";
 import { checkChecksumAlgorithm, nodeHashName } from "../values/filesystem";
-import { parseDateTime } from "../values/format";
+import { boundText, echo } from "../values/bounded";
+import { fromJson, type AnyFieldType } from "./conversion";
 import { File } from "./file";
+import { describeProblems, newReadReport, type FromDownloadOptions, type ReadReport } from "./table-model";
 import type { DownloadOrigDatablock, UploadDataFile, UploadOrigDatablock } from "./wire";
-
-function optionalDate(value: unknown): Date | null {
-  if (typeof value !== "string" && !(value instanceof Date)) return null;
-  try {
-    return parseDateTime(value);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * How many files {@link OrigDatablock.makeUploadModel} hashes at once. Each
@@ -106,28 +99,77 @@ export class OrigDatablock {
     this.addFiles(...(init.files ?? []));
   }
 
-  /** A block as SciCat returned it; its files are remote-only. */
-  static fromDownloadModel(model: DownloadOrigDatablock): OrigDatablock {
+  /**
+   * A block as SciCat returned it; its files are remote-only. Tolerant, like
+   * datasets: what cannot be read is logged (see {@link OrigDatablock.read}).
+   */
+  static fromDownloadModel(model: DownloadOrigDatablock, options: FromDownloadOptions = {}): OrigDatablock {
+    const report = newReadReport();
+    const block = OrigDatablock.read(model, report);
+    const name = `Datablock ${block.datablockId === null ? "" : `'${boundText(block.datablockId)}' `}from SciCat`;
+    if (report.losses.length > 0) logger.warn(`${name}: parts cannot be read and are left out: ${describeProblems(report.losses)}.`);
+    if (report.problems.length > 0 && options.reportProblems !== false) {
+      logger.warn(`${name} has unexpected values: ${describeProblems(report.problems)}.`);
+    }
+    return block;
+  }
+
+  /**
+   * Reads whatever SciCat sent as a datablock, never throwing. What does not
+   * fit goes into `report`, each entry prefixed with `label` and naming its
+   * field: a `dataFileList` that is not a list, and file entries that are not
+   * objects or have no path, are left out (losses); other values are read as
+   * unknown (problems). A checksum algorithm this machine cannot compute is
+   * warned about at once, because it changes what downloads can check.
+   */
+  static read(model: unknown, report: ReadReport, label?: string): OrigDatablock {
+    const prefix = (text: string): string => (label === undefined ? text : `${label}: ${text}`);
+    const problem = (text: string): void => void report.problems.push(prefix(text));
+    if (typeof model !== "object" || model === null || Array.isArray(model)) {
+      report.losses.push(prefix(`expected a datablock (an object), got ${echo(model)}; it is left out`));
+      return new OrigDatablock();
+    }
+    const entry = model as Record<string, unknown>;
+    const read = (name: string, type: AnyFieldType): unknown => {
+      const { value, problem: found } = fromJson(type, entry[name], name);
+      if (found === undefined) return value;
+      problem(`${found.replace(/\.$/, "")}; read as unknown`);
+      return null;
+    };
+    const datablockId = (read("_id", "string") ?? read("id", "string")) as string | null;
     // SciCat may store an empty `chkAlg`; it means "no algorithm", not an algorithm called "".
-    let checksumAlgorithm = model.chkAlg || null;
+    let checksumAlgorithm = ((read("chkAlg", "string") as string | null) || null);
     if (checksumAlgorithm !== null && nodeHashName(checksumAlgorithm) === null) {
       // Reading stays tolerant: the files load, but their checksums cannot be checked here.
       logger.warn(
-        `Datablock ${model._id ?? model.id ?? ""} uses checksum algorithm '${checksumAlgorithm}', which this ` +
-          "machine cannot compute; its files' checksums will not be checked.",
+        `${label ?? `Datablock ${datablockId === null ? "" : `'${boundText(datablockId)}'`}`} uses checksum algorithm ` +
+          `'${boundText(checksumAlgorithm)}', which this machine cannot compute; its files' checksums will not be checked.`,
       );
       checksumAlgorithm = null;
     }
+    const list = entry["dataFileList"];
+    if (list !== undefined && list !== null && !Array.isArray(list)) {
+      report.losses.push(prefix(`dataFileList: expected a list of file entries, got ${echo(list)}; the block is read without files`));
+    }
+    const files: File[] = [];
+    (Array.isArray(list) ? list : []).forEach((item: unknown, i) => {
+      const found: string[] = [];
+      const file = File.readDownloadModel(item, { checksumAlgorithm, problems: found });
+      const where = prefix(`dataFileList[${i}]`);
+      // A file entry that cannot be read at all is a loss; values it could not read are problems.
+      (file === null ? report.losses : report.problems).push(...found.map((p) => `${where}: ${p}`));
+      if (file !== null) files.push(file);
+    });
     return new OrigDatablock({
       checksumAlgorithm,
-      files: (model.dataFileList ?? []).map((f) => File.fromDownloadModel(f, { checksumAlgorithm })),
-      datablockId: model._id ?? model.id ?? null,
-      accessGroups: model.accessGroups ?? null,
-      createdAt: optionalDate(model.createdAt),
-      createdBy: model.createdBy ?? null,
-      updatedAt: optionalDate(model.updatedAt),
-      updatedBy: model.updatedBy ?? null,
-      isPublished: model.isPublished ?? null,
+      files,
+      datablockId,
+      accessGroups: read("accessGroups", "string[]") as string[] | null,
+      createdAt: read("createdAt", "Date") as Date | null,
+      createdBy: read("createdBy", "string") as string | null,
+      updatedAt: read("updatedAt", "Date") as Date | null,
+      updatedBy: read("updatedBy", "string") as string | null,
+      isPublished: read("isPublished", "boolean") as boolean | null,
     });
   }
 

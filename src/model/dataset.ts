@@ -1,10 +1,12 @@
+import { ScicatCommError } from "../errors";
+import { boundText, echo } from "../values/bounded";
 import * as path from "node:path";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { logger } from "../logging";
 import { checkChecksumAlgorithm, DEFAULT_CHECKSUM_ALGORITHM } from "../values/filesystem";
-import { formatValue } from "../values/format";
+import { formatShort } from "../values/format";
 import { Attachment } from "./attachment";
-import { toStored, valuesEqual } from "./conversion";
+import { fromJson, toStored, valuesEqual } from "./conversion";
 import { OrigDatablock, type DatablockHashingOptions } from "./datablock";
 import { DATASET_FIELDS } from "./dataset-fields";
 import { DATASET_TYPES, type DatasetType, type FieldSpec } from "./field-spec";
@@ -12,6 +14,7 @@ import { File } from "./file";
 import {
   describeProblems,
   findField,
+  newReadReport,
   installFieldAccessors,
   VALUES,
   valuesFromJson,
@@ -21,6 +24,7 @@ import {
   type FieldValue,
   type InputOf,
   type ReadOnlyProps,
+  type ReadReport,
   type ValueOf,
 } from "./table-model";
 import { datasetIssues } from "./validation";
@@ -176,14 +180,18 @@ export class Dataset {
     },
     options: FromDownloadOptions = {},
   ): Dataset {
-    const problems: string[] = [];
-    const values = valuesFromJson(DATASET_FIELDS, models.dataset, problems);
+    const record: unknown = models.dataset;
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      // Without a record there is no dataset to be tolerant about.
+      throw new ScicatCommError(`SciCat returned ${echo(record)} instead of a dataset record; no dataset can be read from it.`);
+    }
+    const json = record as DownloadDataset;
+    const name = `Dataset ${formatShort(json.pid ?? "")}`.trimEnd();
+    const report = newReadReport();
+    const values = valuesFromJson(DATASET_FIELDS, json, report.problems);
     if (!DATASET_TYPES.includes(values["type"] as DatasetType)) {
       // This changes what the dataset is, so it is said even when the record's other problems were reported already.
-      logger.warn(
-        `Dataset ${String(models.dataset.pid ?? "")} from SciCat has type ${JSON.stringify(models.dataset.type) ?? "undefined"} ` +
-          "instead of 'raw' or 'derived'; it is read as a raw dataset.",
-      );
+      logger.warn(`${name} from SciCat has type ${echo(json.type)} instead of 'raw' or 'derived'; it is read as a raw dataset.`);
       values["type"] = "raw";
     }
     // Current backends answer v3 requests for derived datasets with principalInvestigator set to a copy of
@@ -191,17 +199,43 @@ export class Dataset {
     if (values["type"] === "derived" && values["principalInvestigator"] === values["investigator"]) {
       values["principalInvestigator"] = null;
     }
-    if (problems.length > 0 && options.reportProblems !== false) {
+    const meta = fromJson("Record<string, unknown>", json.scientificMetadata, "scientificMetadata");
+    if (meta.problem !== undefined) report.problems.push(`${meta.problem.replace(/\.$/, "")}; read as no metadata`);
+    const blocks = listOf(models.origDatablocks, "origDatablocks", "datablocks", report);
+    const attachments = listOf(models.attachments, "attachments", "attachments", report);
+
+    const dataset = new Dataset(BLANK as unknown as DatasetInit);
+    Object.assign(dataset[VALUES], values);
+    dataset.#meta = meta.problem === undefined ? structuredClone((meta.value as Record<string, unknown> | null) ?? {}) : {};
+    dataset.#datablocks = blocks.flatMap((m, i) => {
+      const label = `datablock ${i}${idOf(m)}`;
+      // A datablock that is not a record holds no files: leaving it out loses nothing, and an empty block would mislead.
+      if (typeof m !== "object" || m === null || Array.isArray(m)) {
+        report.losses.push(`${label}: expected a datablock (an object), got ${echo(m)}; it is left out`);
+        return [];
+      }
+      return [OrigDatablock.read(m, report, label)];
+    });
+    dataset.#attachments =
+      models.attachments === null || models.attachments === undefined
+        ? null
+        : attachments.flatMap((m, i) => {
+            const label = `attachment ${i}${idOf(m)}`;
+            if (typeof m !== "object" || m === null || Array.isArray(m)) {
+              report.losses.push(`${label}: expected an attachment (an object), got ${echo(m)}; it is left out`);
+              return [];
+            }
+            return [Attachment.read(m, report.problems, label)];
+          });
+    if (report.losses.length > 0) {
+      logger.warn(`${name} from SciCat: parts cannot be read and are left out: ${describeProblems(report.losses)}.`);
+    }
+    if (report.problems.length > 0 && options.reportProblems !== false) {
       logger.warn(
-        `Dataset ${String(models.dataset.pid ?? "")} from SciCat did not pass validation: ${describeProblems(problems)}. ` +
+        `${name} from SciCat did not pass validation: ${describeProblems(report.problems)}. ` +
           "The dataset may be incomplete, and some fields may not have the correct type.",
       );
     }
-    const dataset = new Dataset(BLANK as unknown as DatasetInit);
-    Object.assign(dataset[VALUES], values);
-    dataset.#meta = structuredClone((models.dataset.scientificMetadata as Record<string, unknown>) ?? {});
-    dataset.#datablocks = (models.origDatablocks ?? []).map((m) => OrigDatablock.fromDownloadModel(m));
-    dataset.#attachments = models.attachments ? models.attachments.map((m) => Attachment.fromDownloadModel(m, options)) : null;
     return dataset;
   }
 
@@ -305,7 +339,7 @@ export class Dataset {
       const clash = seen.get(key);
       if (clash) {
         throw new RangeError(
-          `Two files would have the remote path '${f.remotePath.posix}': ${describe(clash)} and ${describe(f)}. ` +
+          `Two files would have the remote path '${boundText(f.remotePath.posix)}': ${describe(clash)} and ${describe(f)}. ` +
             "Rename one, or give them different folders with basePath.",
         );
       }
@@ -354,7 +388,7 @@ export class Dataset {
       return block;
     }
     const block = this.#datablocks.find((b) => b.datablockId === selector);
-    if (!block) throw new RangeError(`No datablock with id '${selector}'.`);
+    if (!block) throw new RangeError(`No datablock with id '${boundText(selector)}'.`);
     return block;
   }
 
@@ -468,7 +502,7 @@ export class Dataset {
   /** Throws a {@link ValidationError} listing every problem, if there is any. */
   validate(): void {
     const issues = this.validationIssues();
-    if (issues.length > 0) throw new ValidationError(`Dataset${this.name ? ` '${this.name}'` : ""}`, issues);
+    if (issues.length > 0) throw new ValidationError(`Dataset${this.name ? ` '${formatShort(this.name)}'` : ""}`, issues);
   }
 
   /** The body of `POST datasets`. Validates first. */
@@ -529,7 +563,7 @@ export class Dataset {
   /** `Dataset(type=raw, name=…, …)` with every field that holds a value. */
   toString(): string {
     const parts = DATASET_FIELDS.filter((f) => this[VALUES][f.name] !== null).map(
-      (f) => `${f.name}=${formatValue(this[VALUES][f.name])}`,
+      (f) => `${f.name}=${formatShort(this[VALUES][f.name])}`,
     );
     return `Dataset(${parts.join(", ")})`;
   }
@@ -551,7 +585,22 @@ Object.defineProperty(Dataset.prototype, "type", {
   },
 });
 
+/** The records of `list`, or none (with a problem in `report`) if it is not a list. */
+function listOf(list: unknown, field: string, what: string, report: ReadReport): readonly unknown[] {
+  if (list === null || list === undefined) return [];
+  if (Array.isArray(list)) return list;
+  report.losses.push(`${field}: expected a list of ${what}, got ${echo(list)}; read as none`);
+  return [];
+}
+
+/** ` (id '…')` of a SciCat record that has a string id, for messages. */
+function idOf(record: unknown): string {
+  if (typeof record !== "object" || record === null) return "";
+  const id = (record as Record<string, unknown>)["_id"] ?? (record as Record<string, unknown>)["id"];
+  return typeof id === "string" ? ` (id '${boundText(id, 40)}')` : "";
+}
+
 function describe(file: File): string {
-  return file.localPath !== null ? `'${path.normalize(file.localPath)}'` : `'${file.remotePath.posix}'`;
+  return `'${boundText(file.localPath !== null ? path.normalize(file.localPath) : file.remotePath.posix)}'`;
 }
 

@@ -9,9 +9,12 @@ import {
   fileModificationTime,
   fileSize,
 } from "../values/filesystem";
-import { parseDateTime } from "../values/format";
+import { boundText, echo } from "../values/bounded";
+import { formatShort, parseDateTime } from "../values/format";
 import { RemotePath } from "../values/remote-path";
 import { statSync } from "node:fs";
+import { fromJson, isCount } from "./conversion";
+import { describeProblems } from "./table-model";
 import type { DownloadDataFile, UploadDataFile } from "./wire";
 
 /**
@@ -103,7 +106,7 @@ export class File {
   ): File {
     if (init.checksum && !init.checksumAlgorithm) {
       throw new TypeError(
-        `File '${String(init.remotePath)}': a checksum needs its checksumAlgorithm, otherwise it cannot be checked.`,
+        `File '${boundText(String(init.remotePath))}': a checksum needs its checksumAlgorithm, otherwise it cannot be checked.`,
       );
     }
     return new File({
@@ -120,26 +123,69 @@ export class File {
     });
   }
 
-  /** A remote file from a SciCat data file entry. */
+  /**
+   * A remote file from a SciCat data file entry. Values that cannot be read
+   * are logged and left unset (size 0, time unknown); an entry without a
+   * string `path` cannot stand for a file and is refused with a TypeError
+   * that says why.
+   */
   static fromDownloadModel(
     model: DownloadDataFile,
     options: { checksumAlgorithm?: string | null; localPath?: string | null } = {},
   ): File {
-    const checksumAlgorithm = options.checksumAlgorithm ?? null;
-    const file = File.fromRemote({
-      remotePath: model.path ?? "",
-      size: model.size ?? 0,
-      creationTime: model.time ?? new Date(0),
-      // fromRemote refuses a checksum without algorithm; it is kept below instead.
-      checksum: checksumAlgorithm === null ? null : (model.chk ?? null),
-      checksumAlgorithm,
-      remoteUid: model.uid ?? null,
-      remoteGid: model.gid ?? null,
-      remotePerm: model.perm ?? null,
-    });
-    // A checksum without algorithm can come from SciCat; keep it rather than fail.
-    if (model.chk && checksumAlgorithm === null) file.#s.remoteChecksum = model.chk;
+    const problems: string[] = [];
+    const file = File.readDownloadModel(model, { checksumAlgorithm: options.checksumAlgorithm ?? null, problems });
+    if (file === null) throw new TypeError(`Cannot read a file from SciCat's data file entry: ${describeProblems(problems)}.`);
+    if (problems.length > 0) {
+      logger.warn(`File '${boundText(file.#s.remotePath.posix)}' from SciCat has unexpected values: ${describeProblems(problems)}.`);
+    }
     return options.localPath ? file.#with({ localPath: options.localPath, cache: {} }) : file;
+  }
+
+  /**
+   * Reads a SciCat data file entry, whatever its shape, into a remote file.
+   * What does not fit goes to `problems`, each naming its field: a size that
+   * is not a non-negative integer reads as 0, a time or owner that cannot be
+   * read as unknown. Returns `null` (and says why) for an entry that is not
+   * an object or has no string `path`: there is no file to point to.
+   */
+  static readDownloadModel(model: unknown, options: { checksumAlgorithm: string | null; problems: string[] }): File | null {
+    const { checksumAlgorithm, problems } = options;
+    if (typeof model !== "object" || model === null || Array.isArray(model)) {
+      problems.push(`expected a data file entry (an object), got ${echo(model)}; the entry is left out`);
+      return null;
+    }
+    const entry = model as Record<string, unknown>;
+    if (typeof entry["path"] !== "string") {
+      const got = entry["path"] === undefined ? "nothing" : echo(entry["path"]);
+      problems.push(`path: expected a string, got ${got}; the entry is left out`);
+      return null;
+    }
+    // Each value as the SciCat check reads it (model/conversion), so that both name the same problems.
+    const read = (name: string, type: "string" | "Date"): unknown => {
+      const { value, problem } = fromJson(type, entry[name], name);
+      if (problem === undefined) return value;
+      problems.push(`${problem.replace(/\.$/, "")}; read as unknown`);
+      return null;
+    };
+    const size = entry["size"];
+    if (size !== undefined && size !== null && !isCount(size)) {
+      problems.push(`size: expected a non-negative integer, got ${echo(size)}; read as 0`);
+    }
+    const chk = read("chk", "string") as string | null;
+    return new File({
+      localPath: null,
+      remotePath: new RemotePath(entry["path"]),
+      remoteUid: read("uid", "string") as string | null,
+      remoteGid: read("gid", "string") as string | null,
+      remotePerm: read("perm", "string") as string | null,
+      checksumAlgorithm,
+      remoteSize: isCount(size) ? size : 0,
+      remoteCreationTime: read("time", "Date") as Date | null,
+      // A checksum without algorithm can come from SciCat; it is kept, but cannot be checked.
+      remoteChecksum: chk === "" ? null : chk,
+      cache: {},
+    });
   }
 
   #with(changes: Partial<FileState>): File {
@@ -264,7 +310,7 @@ export class File {
     let algorithm = this.#s.checksumAlgorithm;
     if (algorithm === null) {
       logger.warn(
-        `No checksum algorithm has been set for file '${this.#s.remotePath.posix}', using the default ` +
+        `No checksum algorithm has been set for file '${boundText(this.#s.remotePath.posix)}', using the default ` +
           `'${DEFAULT_CHECKSUM_ALGORITHM}'. Set the algorithm of the dataset or datablock to silence this warning.`,
       );
       algorithm = DEFAULT_CHECKSUM_ALGORITHM;
@@ -354,23 +400,23 @@ export class File {
     const actualSize = fileSize(localPath);
     if (remoteSize !== null && actualSize !== remoteSize) {
       logger.info(
-        `The size of file '${localPath}' (${actualSize} bytes) does not match the size reported in the dataset ` +
+        `The size of file '${boundText(localPath)}' (${actualSize} bytes) does not match the size reported in the dataset ` +
           `(${remoteSize} bytes). This may be due to a difference in file systems.`,
       );
     }
     if (remoteChecksum === null) {
-      logger.info(`No checksum recorded for file '${remotePath.posix}', cannot check the download.`);
+      logger.info(`No checksum recorded for file '${boundText(remotePath.posix)}', cannot check the download.`);
       return;
     }
     if (checksumAlgorithm === null) {
-      logger.warn(`File '${remotePath.posix}' has a checksum but no checksum algorithm, cannot check the download.`);
+      logger.warn(`File '${boundText(remotePath.posix)}' has a checksum but no checksum algorithm, cannot check the download.`);
       return;
     }
     const actual = await this.#localChecksum(checksumAlgorithm);
     if (actual !== remoteChecksum) {
       const message =
-        `Checksum of file '${localPath}' (${actual}) does not match the checksum stored in the dataset ` +
-        `(${remoteChecksum}). Using algorithm '${checksumAlgorithm}'.`;
+        `Checksum of file '${boundText(localPath)}' (${actual}) does not match the checksum stored in the dataset ` +
+        `(${boundText(remoteChecksum)}). Using algorithm '${checksumAlgorithm}'.`;
       logger.error(message);
       throw new IntegrityError(message);
     }
@@ -395,9 +441,9 @@ export class File {
   }
 
   toString(): string {
-    const local = this.#s.localPath === null ? "null" : `'${this.#s.localPath}'`;
+    const local = this.#s.localPath === null ? "null" : `'${boundText(this.#s.localPath)}'`;
     const remote = this.isOnRemote ? `, remoteSize=${this.#s.remoteSize}` : "";
-    return `File(localPath=${local}, remotePath=${this.#s.remotePath.toRepr()}${remote})`;
+    return `File(localPath=${local}, remotePath=${formatShort(this.#s.remotePath)}${remote})`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { formatShort } from "../values/format";
 import { toStored } from "./conversion";
 import {
   initValues,
@@ -85,7 +86,8 @@ export class Sample {
   }
 
   toString(): string {
-    return `Sample(sampleId=${this.sampleId === null ? "null" : `'${this.sampleId}'`}, ownerGroup='${this.ownerGroup}')`;
+    const quote = (value: unknown): string => (value === null ? "null" : `'${formatShort(value)}'`);
+    return `Sample(sampleId=${quote(this.sampleId)}, ownerGroup=${quote(this.ownerGroup)})`;
   }
 }
 

@@ -3,7 +3,9 @@
  * mapped from the table, and the runtime accessors are installed from it, so
  * neither is written by hand per field.
  */
+import { ScicatCommError } from "../errors";
 import { logger } from "../logging";
+import { boundList, echo } from "../values/bounded";
 import { fromJson, toJson, toStored, valuesEqual, type AnyFieldType } from "./conversion";
 import type { FieldValueTypes } from "./field-spec";
 import type { Thumbnail } from "../values/thumbnail";
@@ -163,13 +165,58 @@ export interface FromDownloadOptions {
 
 /** `problems` as one sentence: each already names its field. */
 export function describeProblems(problems: readonly string[]): string {
-  return problems.map((p) => p.replace(/\.$/, "")).join("; ");
+  return boundList(problems.map((p) => p.replace(/\.$/, ""))).join("; ");
+}
+
+/**
+ * What reading one SciCat answer found, for one warning that names
+ * everything: values that did not fit (kept as they came, or defaulted) and
+ * parts that had to be left out. Each entry names its field, prefixed with the
+ * record it is in (`datablock 0 (id 'b1'): dataFileList: …`).
+ */
+export interface ReadReport {
+  /** Values that do not fit their fields; reported unless the caller has reported them already. */
+  readonly problems: string[];
+  /**
+   * Parts left out because they cannot be read at all (a datablock that is
+   * not an object, a file entry without path). Always reported: they change
+   * what the user gets, and the raw record's check does not say so.
+   */
+  readonly losses: string[];
+}
+
+/** An empty {@link ReadReport}. */
+export const newReadReport = (): ReadReport => ({ problems: [], losses: [] });
+
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A model object (of the class with prototype `proto`) from SciCat's JSON,
+ * collecting into `problems` what did not fit (each prefixed with `label`,
+ * if given). Never throws: a record that is not an object reads as an empty one.
+ */
+export function readModel<T extends TableBacked>(
+  proto: T,
+  fields: readonly ModelFieldSpec[],
+  json: unknown,
+  problems: string[],
+  label?: string,
+): T {
+  const found: string[] = [];
+  if (!isJsonObject(json)) found.push(`expected an object, got ${echo(json)}`);
+  const values = valuesFromJson(fields, isJsonObject(json) ? json : {}, found);
+  problems.push(...found.map((p) => (label === undefined ? p : `${label}: ${p}`)));
+  const model = Object.create(proto) as T;
+  Object.defineProperty(model, VALUES, { value: values, enumerable: false });
+  return model;
 }
 
 /**
  * A model object (of the class with prototype `proto`) from SciCat's JSON.
  * Tolerant: values that do not fit are kept as they came, and one warning
- * says which.
+ * says which. A record that is not an object is refused with a
+ * `ScicatCommError`.
  */
 export function modelFromJson<T extends TableBacked>(
   proto: T,
@@ -178,13 +225,15 @@ export function modelFromJson<T extends TableBacked>(
   what: string,
   options: FromDownloadOptions = {},
 ): T {
+  if (!isJsonObject(json)) {
+    // Without a record there is nothing to be tolerant about.
+    throw new ScicatCommError(`SciCat returned ${echo(json)} instead of ${what === "Attachment" ? "an" : "a"} ${what.toLowerCase()} record.`);
+  }
   const problems: string[] = [];
-  const values = valuesFromJson(fields, json, problems);
+  const model = readModel(proto, fields, json, problems);
   if (problems.length > 0 && options.reportProblems !== false) {
     logger.warn(`${what} from SciCat has unexpected values: ${describeProblems(problems)}.`);
   }
-  const model = Object.create(proto) as T;
-  Object.defineProperty(model, VALUES, { value: values, enumerable: false });
   return model;
 }
 

@@ -4,6 +4,7 @@
  * (and free of `.` and `..` segments).
  * Each rule reports a {@link ValidationIssue} naming the field.
  */
+import { boundText, echo } from "../values/bounded";
 import type { ValidationIssue } from "../errors";
 import { PID } from "../values/pid";
 import { RemotePath } from "../values/remote-path";
@@ -59,9 +60,9 @@ const EMAIL = new RegExp(`^${EMAIL_ATOM}(?:\\.${EMAIL_ATOM})*@(?:${EMAIL_LABEL}\
 /** Why `address` is not a valid email address, or `null` if it is. */
 export function emailProblem(address: string): string | null {
   const at = address.split("@").length - 1;
-  if (at === 0) return `'${address}' is not a valid email address: it must have an @-sign.`;
-  if (at > 1) return `'${address}' is not a valid email address: it must have exactly one @-sign.`;
-  if (!EMAIL.test(address)) return `'${address}' is not a valid email address.`;
+  if (at === 0) return `'${boundText(address)}' is not a valid email address: it must have an @-sign.`;
+  if (at > 1) return `'${boundText(address)}' is not a valid email address: it must have exactly one @-sign.`;
+  if (!EMAIL.test(address)) return `'${boundText(address)}' is not a valid email address.`;
   return null;
 }
 
@@ -89,13 +90,13 @@ export function orcidProblem(value: string): string | null {
   const match = ORCID.exec(value.trim());
   if (!match) {
     return (
-      `'${value}' is not a valid ORCID iD. ORCIDs must be written with the https://orcid.org prefix, ` +
+      `'${boundText(value)}' is not a valid ORCID iD. ORCIDs must be written with the https://orcid.org prefix, ` +
       "e.g. 'https://orcid.org/0000-0002-1825-0097'."
     );
   }
   const digits = match.slice(1, 5).join("");
   if (orcidCheckDigit(digits.slice(0, 15)) !== digits[15]) {
-    return `'${value}' is not a valid ORCID iD: its check digit is wrong. Check for a typo.`;
+    return `'${boundText(value)}' is not a valid ORCID iD: its check digit is wrong. Check for a typo.`;
   }
   return null;
 }
@@ -136,21 +137,21 @@ export function datasetIssues(
       continue;
     }
     if (!hasStoredType(field.type, value)) {
-      add(`must be of type ${field.type}, got ${JSON.stringify(value) ?? typeof value}.`);
+      add(`must be of type ${field.type}, got ${echo(value)}.`);
     } else if (EMAIL_FIELDS.has(field.name) && typeof value === "string") {
       for (const problem of emailListProblems(value)) add(problem);
     } else if (field.name === "orcidOfOwner" && typeof value === "string") {
       const problem = orcidProblem(value);
       if (problem) add(problem);
     } else if (field.name === "sourceFolder" && value instanceof RemotePath && !value.isAbsolute()) {
-      add(`must be an absolute path on the file server (starting with '/'), got '${value.posix}'.`);
+      add(`must be an absolute path on the file server (starting with '/'), got '${boundText(value.posix)}'.`);
     } else if (field.name === "sourceFolder" && value instanceof RemotePath && hasDotSegment(value)) {
       add(
-        `must not contain '.' or '..' segments, got '${value.posix}'. ` +
+        `must not contain '.' or '..' segments, got '${boundText(value.posix)}'. ` +
           "Write the folder without them, e.g. '/data/x' instead of '/data/y/../x'.",
       );
     } else if (field.type === "number" && !Number.isInteger(value)) {
-      add(`must be a whole number, got ${String(value)}.`);
+      add(`must be a whole number, got ${echo(value)}.`);
     } else if (field.type === "Date" && value instanceof Date && Number.isNaN(value.getTime())) {
       add("is not a valid date-time.");
     }

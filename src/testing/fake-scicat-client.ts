@@ -12,6 +12,7 @@ import type {
   UploadOrigDatablock,
   UploadSample,
 } from "../model/wire";
+import { echo } from "../values/bounded";
 import { PID } from "../values/pid";
 import { PidMap } from "./pid-map";
 import { fullquery } from "./scicat-server/fullquery";
@@ -42,9 +43,25 @@ const copy = <T>(value: T): T => structuredClone(value);
  * `records` after the checks the HTTP client makes of SciCat's answers, so
  * that broken records seeded into the fake are reported the same way.
  */
-function checked<T>(schema: RecordSchema, records: T, operation: string, options: ReadOptions): T {
-  acceptResponse(schema, records, { operation, strict: options.strictValidation ?? false });
+function checked<T>(schema: RecordSchema, records: T, operation: string, options: ReadOptions, subject?: string): T {
+  acceptResponse(schema, records, { operation, strict: options.strictValidation ?? false, ...(subject === undefined ? {} : { subject }) });
   return records;
+}
+
+/**
+ * `records` as {@link checked}, for answers that are lists: like the HTTP
+ * client, an empty answer is an empty list, and anything else that is not a
+ * list is refused with a ScicatCommError.
+ */
+function checkedList<T>(schema: RecordSchema, records: T[] | null, operation: string, options: ReadOptions, subject: string): T[] {
+  if (records === null) return [];
+  if (!Array.isArray(records)) {
+    throw new ScicatCommError(
+      `Error in operation '${operation}': expected a list of ${schema.what}s from SciCat, got ${echo(records, 80)}.`,
+      { operation, outcomeUnknown: true },
+    );
+  }
+  return checked(schema, records, operation, options, subject);
 }
 
 /**
@@ -87,12 +104,12 @@ export class FakeScicatClient implements ScicatClient {
     if (!this.datasets.has(pid)) {
       throw new ScicatCommError(`Unable to retrieve orig datablocks of dataset ${String(pid)}: no such dataset.`);
     }
-    return checked(ORIG_DATABLOCK_SCHEMA, copy(this.origDatablocks.get(pid) ?? []), "getOrigDatablocks", options);
+    return checkedList(ORIG_DATABLOCK_SCHEMA, copy(this.origDatablocks.get(pid) ?? []), "getOrigDatablocks", options, `dataset ${String(pid)}`);
   }
 
   async getAttachmentsForDataset(pid: PID | string, options: ReadOptions = {}): Promise<DownloadAttachment[]> {
     this.#check("getAttachmentsForDataset");
-    return checked(ATTACHMENT_SCHEMA, copy(this.attachments.get(pid) ?? []), "getAttachmentsForDataset", options);
+    return checkedList(ATTACHMENT_SCHEMA, copy(this.attachments.get(pid) ?? []), "getAttachmentsForDataset", options, `dataset ${String(pid)}`);
   }
 
   async getSampleModel(sampleId: string, options: ReadOptions = {}): Promise<DownloadSample> {

@@ -1,3 +1,4 @@
+import { boundText } from "./bounded";
 import { createHash, getHashes } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { statSync } from "node:fs";
@@ -28,7 +29,7 @@ export function nodeHashName(algorithm: string): string | null {
 export function checkChecksumAlgorithm(algorithm: string): void {
   if (typeof algorithm !== "string" || nodeHashName(algorithm) === null) {
     throw new RangeError(
-      `Checksum algorithm not recognized: ${String(algorithm)}. Use one of blake2b (default), sha256, md5, …`,
+      `Checksum algorithm not recognized: ${boundText(String(algorithm))}. Use one of blake2b (default), sha256, md5, …`,
     );
   }
 }

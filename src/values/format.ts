@@ -1,6 +1,7 @@
 /**
  * Text formatting shared by the text and HTML representations.
  */
+import { boundText, ECHO_LIMIT } from "./bounded";
 import { PID } from "./pid";
 
 const UNITS: ReadonlyArray<readonly [number, string]> = [
@@ -82,14 +83,14 @@ export function parseDateTime(value: Date | string, field = "date"): Date {
   const match = ISO_DATE_TIME.exec(text);
   // The engine would roll impossible dates over (`2024-02-30` to March 1): such strings are refused.
   if (match && !partsExist(match[1] as string, match[2], match[3])) {
-    throw new RangeError(`${field}: cannot read '${value}' as a date-time: that day or time of day does not exist.`);
+    throw new RangeError(`${field}: cannot read '${boundText(value)}' as a date-time: that day or time of day does not exist.`);
   }
   const parsed = match
     ? new Date(`${match[1]}T${match[2] ?? "00:00"}${match[3] ?? ""}${match[4] ?? ""}${normaliseOffset(match[5])}`)
     : new Date(Number.NaN);
   if (Number.isNaN(parsed.getTime())) {
     throw new RangeError(
-      `${field}: cannot read '${value}' as a date-time. Use ISO 8601, e.g. '2024-05-29T08:17:09Z', or a Date.`,
+      `${field}: cannot read '${boundText(value)}' as a date-time. Use ISO 8601, e.g. '2024-05-29T08:17:09Z', or a Date.`,
     );
   }
   return parsed;
@@ -118,4 +119,17 @@ function formatNested(value: unknown): string {
   if (typeof repr === "function") return repr.call(value);
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * {@link formatValue} cut to `max` characters with {@link boundText}, for
+ * messages and `toString()`. Never throws: a value that cannot be formatted
+ * (a cyclic object) reads as `(value cannot be shown)`.
+ */
+export function formatShort(value: unknown, max: number = ECHO_LIMIT): string {
+  try {
+    return boundText(formatValue(value), max);
+  } catch {
+    return "(value cannot be shown)";
+  }
 }

@@ -47,6 +47,10 @@ export class Thumbnail {
   /** Parses a data URL (`data:image/png;base64,…`), with or without `data:`, or bare base64. */
   static parse(encoded: string | Thumbnail): Thumbnail {
     if (encoded instanceof Thumbnail) return new Thumbnail({ mime: encoded.mime, encodedData: encoded.encodedData() });
+    if (typeof encoded !== "string") {
+      const got = encoded === null ? "null" : Array.isArray(encoded) ? "an array" : typeof encoded;
+      throw new TypeError(`Thumbnail.parse needs a data URL or base64 text (a string), got ${got}.`);
+    }
     const match = DATA_URL.exec(encoded);
     return new Thumbnail({ mime: match?.[1] ?? null, encodedData: match?.[2] ?? encoded });
   }

@@ -26,6 +26,7 @@ import type { FakeFileTransfer } from "../../src/testing/fake-file-transfer";
 import { FAKE_PID_PREFIX } from "../../src/testing/fake-scicat-client";
 import { ScicatServer } from "../../src/testing/scicat-server";
 import type { FileTransfer } from "../../src/transfer/types";
+import { registerSecret } from "../secrets/register";
 
 /** The methods of {@link ScicatClient}. */
 export type ScicatMethod = keyof ScicatClient;
@@ -217,11 +218,9 @@ class HttpBackend implements Backend {
       const body = { message: r.message, error: STATUS_CODES[r.status] ?? "Error", statusCode: r.status };
       this.server.failNext(ROUTE_OF[method as ScicatMethod], r.status, { body });
     }
-    return Client.fromToken({
-      url: this.server.url,
-      token: this.server.issueToken(options.user ?? "ponder"),
-      fileTransfer: options.fileTransfer ?? null,
-    });
+    const token = this.server.issueToken(options.user ?? "ponder");
+    registerSecret(`stand-in token of ${options.user ?? "ponder"}`, token);
+    return Client.fromToken({ url: this.server.url, token, fileTransfer: options.fileTransfer ?? null });
   }
 
   createdBy(user = "ponder"): string {

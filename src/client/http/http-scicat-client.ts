@@ -177,13 +177,13 @@ export class HttpScicatClient implements ScicatClient {
   async getOrigDatablocks(pid: PID | string, options: ReadOptions = {}): Promise<DownloadOrigDatablock[]> {
     const operation = "getOrigDatablocks";
     const body = await this.#call({ method: "GET", path: `datasets/${segment(pid)}/origdatablocks`, operation });
-    return this.#list(ORIG_DATABLOCK_SCHEMA, body, operation, options) as DownloadOrigDatablock[];
+    return this.#list(ORIG_DATABLOCK_SCHEMA, body, operation, options, `dataset ${String(pid)}`) as DownloadOrigDatablock[];
   }
 
   async getAttachmentsForDataset(pid: PID | string, options: ReadOptions = {}): Promise<DownloadAttachment[]> {
     const operation = "getAttachmentsForDataset";
     const body = await this.#call({ method: "GET", path: `datasets/${segment(pid)}/attachments`, operation });
-    const list = this.#list(ATTACHMENT_SCHEMA, body, operation, options) as DownloadAttachment[];
+    const list = this.#list(ATTACHMENT_SCHEMA, body, operation, options, `dataset ${String(pid)}`) as DownloadAttachment[];
     // The route takes no paging, and the backend sends at most its default page: a full page may hide more.
     if (list.length >= ATTACHMENT_PAGE_SIZE) {
       logger.warn(
@@ -376,7 +376,7 @@ export class HttpScicatClient implements ScicatClient {
   }
 
   /** Checks a list of records; an empty answer is an empty list. */
-  #list(schema: RecordSchema, body: unknown, operation: string, options: ReadOptions): unknown[] {
+  #list(schema: RecordSchema, body: unknown, operation: string, options: ReadOptions, subject?: string): unknown[] {
     if (body === null) return [];
     if (!Array.isArray(body)) {
       throw new ScicatCommError(
@@ -385,7 +385,7 @@ export class HttpScicatClient implements ScicatClient {
         { operation, outcomeUnknown: true },
       );
     }
-    acceptResponse(schema, body, { operation, strict: options.strictValidation ?? false });
+    acceptResponse(schema, body, { operation, strict: options.strictValidation ?? false, ...(subject === undefined ? {} : { subject }) });
     return body;
   }
 }
