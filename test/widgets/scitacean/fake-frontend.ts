@@ -23,7 +23,7 @@ export class FakeFrontEnd {
       "test",
       () => undefined,
     );
-    installCommLayer(this.layer);
+    installCommLayer(this.layer, { richLastValue: true });
   }
 
   /** The state the front end holds for model `id`: the comm_open state with every later update applied. */
