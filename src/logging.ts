@@ -3,6 +3,7 @@
  * default: warnings and errors go to stderr, info and debug are dropped until
  * a handler is set with {@link setLogHandler}.
  */
+import { boundText } from "./values/bounded";
 
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
@@ -26,10 +27,19 @@ export function setLogHandler(next: LogHandler | null): LogHandler {
   return previous;
 }
 
+/**
+ * The longest message the logger passes on. Values in messages are quoted
+ * bounded already (`values/bounded.ts`); this is the last guard, so that no
+ * message can flood a notebook, whatever it quotes.
+ */
+export const MAX_LOG_MESSAGE = 20_000;
+
+const emit = (level: LogLevel, message: string): void => handler(level, boundText(message, MAX_LOG_MESSAGE));
+
 /** The logger used throughout the library. */
 export const logger = {
-  debug: (message: string): void => handler("debug", message),
-  info: (message: string): void => handler("info", message),
-  warn: (message: string): void => handler("warning", message),
-  error: (message: string): void => handler("error", message),
+  debug: (message: string): void => emit("debug", message),
+  info: (message: string): void => emit("info", message),
+  warn: (message: string): void => emit("warning", message),
+  error: (message: string): void => emit("error", message),
 };

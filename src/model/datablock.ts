@@ -107,7 +107,7 @@ export class OrigDatablock {
     const report = newReadReport();
     const block = OrigDatablock.read(model, report);
     const name = `Datablock ${block.datablockId === null ? "" : `'${boundText(block.datablockId)}' `}from SciCat`;
-    if (report.losses.length > 0) logger.warn(`${name}: parts cannot be read and are left out: ${describeProblems(report.losses)}.`);
+    if (report.losses.length > 0) logger.warn(`${name} is read without some parts: ${describeProblems(report.losses)}.`);
     if (report.problems.length > 0 && options.reportProblems !== false) {
       logger.warn(`${name} has unexpected values: ${describeProblems(report.problems)}.`);
     }
@@ -120,7 +120,7 @@ export class OrigDatablock {
    * field: a `dataFileList` that is not a list, and file entries that are not
    * objects or have no path, are left out (losses); other values are read as
    * unknown (problems). A checksum algorithm this machine cannot compute is
-   * warned about at once, because it changes what downloads can check.
+   * a loss too: downloads of the block's files cannot be checked.
    */
   static read(model: unknown, report: ReadReport, label?: string): OrigDatablock {
     const prefix = (text: string): string => (label === undefined ? text : `${label}: ${text}`);
@@ -141,9 +141,8 @@ export class OrigDatablock {
     let checksumAlgorithm = ((read("chkAlg", "string") as string | null) || null);
     if (checksumAlgorithm !== null && nodeHashName(checksumAlgorithm) === null) {
       // Reading stays tolerant: the files load, but their checksums cannot be checked here.
-      logger.warn(
-        `${label ?? `Datablock ${datablockId === null ? "" : `'${boundText(datablockId)}'`}`} uses checksum algorithm ` +
-          `'${boundText(checksumAlgorithm)}', which this machine cannot compute; its files' checksums will not be checked.`,
+      report.losses.push(
+        prefix(`chkAlg: '${boundText(checksumAlgorithm)}' cannot be computed on this machine; the files' checksums will not be checked`),
       );
       checksumAlgorithm = null;
     }

@@ -228,7 +228,7 @@ export class Dataset {
             return [Attachment.read(m, report.problems, label)];
           });
     if (report.losses.length > 0) {
-      logger.warn(`${name} from SciCat: parts cannot be read and are left out: ${describeProblems(report.losses)}.`);
+      logger.warn(`${name} from SciCat is read without some parts: ${describeProblems(report.losses)}.`);
     }
     if (report.problems.length > 0 && options.reportProblems !== false) {
       logger.warn(

@@ -179,8 +179,9 @@ export interface ReadReport {
   readonly problems: string[];
   /**
    * Parts left out because they cannot be read at all (a datablock that is
-   * not an object, a file entry without path). Always reported: they change
-   * what the user gets, and the raw record's check does not say so.
+   * not an object, a file entry without path), or read but unusable (a
+   * checksum algorithm this machine cannot compute). Always reported: they
+   * change what the user gets, and the raw record's check does not say so.
    */
   readonly losses: string[];
 }

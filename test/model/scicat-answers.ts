@@ -34,6 +34,7 @@ export function wellFormedDatablock(id = "block-good"): Record<string, unknown> 
   return {
     _id: id,
     datasetId: ANSWERS_PID,
+    chkAlg: "sha256",
     size: 20,
     dataFileList: [{ path: "good.dat", size: 20, time: "2024-05-29T08:17:09Z" }],
   };

@@ -32,7 +32,7 @@ describe.each(backends)("getDataset over $name", (b) => {
     expect(dset.files.map((f) => f.remotePath.posix)).toEqual(["good.dat"]);
     expect(dset.origDatablocks.map((block) => block.datablockId)).toEqual(["block-x", "block-good"]);
     expect(warnings()).toContain(
-      `Dataset ${ANSWERS_PID} from SciCat: parts cannot be read and are left out: datablock 0 (id 'block-x'): ` +
+      `Dataset ${ANSWERS_PID} from SciCat is read without some parts: datablock 0 (id 'block-x'): ` +
         `dataFileList: expected a list of file entries, got "x"; the block is read without files.`,
     );
   });
@@ -41,7 +41,7 @@ describe.each(backends)("getDataset over $name", (b) => {
     const dset = await read({ origDatablocks: [null, wellFormedDatablock()] });
     expect(dset.origDatablocks).toHaveLength(1);
     expect(dset.files.map((f) => f.remotePath.posix)).toEqual(["good.dat"]);
-    expect(warnings()).toContain(`Dataset ${ANSWERS_PID} from SciCat: parts cannot be read and are left out: datablock 0: expected a datablock (an object), got null; it is left out.`);
+    expect(warnings()).toContain(`Dataset ${ANSWERS_PID} from SciCat is read without some parts: datablock 0: expected a datablock (an object), got null; it is left out.`);
   });
 
   it("a file entry whose path is not a string is left out, named by its place", async () => {
@@ -125,6 +125,15 @@ describe.each(backends)("getDataset over $name", (b) => {
     expect((error as Error).message).toBe(`Error in operation 'getAttachmentsForDataset': expected a list of attachments from SciCat, got {"caption":"x"}.`);
   });
 
+  it("a checksum algorithm this machine cannot compute: files read, and the warning names dataset and block", async () => {
+    const dset = await read({ origDatablocks: [{ ...wellFormedDatablock("b-crc"), chkAlg: "crc-9000" }] });
+    expect(dset.files.map((f) => f.checksumAlgorithm)).toEqual([null]);
+    expect(warnings()).toContain(
+      `Dataset ${ANSWERS_PID} from SciCat is read without some parts: datablock 0 (id 'b-crc'): chkAlg: 'crc-9000' cannot ` +
+        "be computed on this machine; the files' checksums will not be checked.",
+    );
+  });
+
   it("strictValidation refuses a broken datablock with a ValidationError naming it", async () => {
     const client = b.makeClient();
     serveAnswers(b, server, client, { origDatablocks: [{ _id: "b", dataFileList: [{ path: 5 }] }] });
@@ -164,7 +173,7 @@ describe("the model read directly", () => {
       const block = OrigDatablock.fromDownloadModel(model as never);
       expect(block.files).toEqual([]);
       expect(logs.filter((r) => r.level === "warning")).toHaveLength(1);
-      expect(warnings()).toMatch(/left out/);
+      expect(warnings()).toMatch(/^Datablock from SciCat is read without some parts: .*(left out|read without files)/);
     }
   });
 

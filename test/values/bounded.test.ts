@@ -5,6 +5,7 @@
 import { boundText, ECHO_LIMIT, echo } from "../../src/values/bounded";
 import { formatShort, parseDateTime } from "../../src/values/format";
 import { checkChecksumAlgorithm } from "../../src/values/filesystem";
+import { logger, MAX_LOG_MESSAGE, setLogHandler } from "../../src/logging";
 
 describe("boundText", () => {
   it("keeps text up to the limit as it is", () => {
@@ -73,5 +74,20 @@ describe("values quoted by the library are bounded", () => {
     cyclic.push(cyclic);
     expect(formatShort("q".repeat(500), 10)).toBe("qqqqqqqqqq… [490 more characters]");
     expect(formatShort(cyclic)).toBe("(value cannot be shown)");
+  });
+});
+
+describe("the logger", () => {
+  it("passes on at most MAX_LOG_MESSAGE characters of any message, with the marker", () => {
+    const seen: string[] = [];
+    const previous = setLogHandler((_level, message) => void seen.push(message));
+    try {
+      logger.warn("w".repeat(MAX_LOG_MESSAGE * 3));
+      logger.info("short");
+    } finally {
+      setLogHandler(previous);
+    }
+    expect(seen[0]).toBe(`${"w".repeat(MAX_LOG_MESSAGE)}… [${(MAX_LOG_MESSAGE * 2).toLocaleString("en-US")} more characters]`);
+    expect(seen[1]).toBe("short");
   });
 });
