@@ -62,12 +62,21 @@ function randomOffset(c: FaultCase, from = 1): number {
   return rng.int(from, c.totalBytes - (SIZES[SIZES.length - 1] as number));
 }
 
-/** Calls `act` once the upload has moved `offset` bytes. */
+/** When the last fault was injected (ms since the epoch). */
+let faultAt = 0;
+
+/** Milliseconds since the last fault was injected. */
+function sinceFault(): number {
+  return Date.now() - faultAt;
+}
+
+/** Calls `act` once the upload has moved `offset` bytes, and notes the time. */
 function atOffset(offset: number, act: () => void): (p: UploadProgress) => void {
   let done = false;
   return (p) => {
     if (done || p.phase !== "uploading" || p.bytesDone < offset) return;
     done = true;
+    faultAt = Date.now();
     act();
   };
 }
@@ -86,10 +95,11 @@ describe("the env.sshd session dies mid-upload", () => {
       const c = newCase();
       const offset = randomOffset(c);
       const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
-      const { error, ms } = await failureOf(
+      const { error } = await failureOf(
         client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, killSessions) }),
       );
-      log(`session killed at byte ${offset} of ${c.totalBytes}: rejected after ${ms} ms`);
+      const ms = sinceFault();
+      log(`session killed at byte ${offset} of ${c.totalBytes}: rejected ${ms} ms later (cleanup included)`);
       expect(error).toBeInstanceOf(FileUploadError);
       const message = (error as Error).message;
       expect(message).toContain(`SFTP host '${env.sshd.host}:${env.sshd.port}'`);
@@ -133,10 +143,11 @@ describe("the network fails mid-upload (TCP proxy)", () => {
       const c = newCase();
       const offset = randomOffset(c);
       const client = faultClient(env.scicat.url, env.scicat, viaProxy());
-      const { error, ms } = await failureOf(
+      const { error } = await failureOf(
         client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut(fault)) }),
       );
-      log(`connection ${fault} at byte ${offset}: rejected after ${ms} ms`);
+      const ms = sinceFault();
+      log(`connection ${fault} at byte ${offset}: rejected ${ms} ms later (cleanup included)`);
       expect(error).toBeInstanceOf(FileUploadError);
       expect((error as Error).message).toMatch(/Lost the connection to SFTP host '127\.0\.0\.1:\d+' while/);
       expect(ms).toBeLessThan(30_000);
@@ -151,10 +162,11 @@ describe("the network fails mid-upload (TCP proxy)", () => {
     const c = newCase();
     const offset = randomOffset(c);
     const client = faultClient(env.scicat.url, env.scicat, viaProxy());
-    const { error, ms } = await failureOf(
+    const { error } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut("silent")) }),
     );
-    log(`silent network at byte ${offset}, default timings: rejected after ${ms} ms`);
+    const ms = sinceFault();
+    log(`silent network at byte ${offset}, default timings: rejected ${ms} ms later (cleanup included)`);
     expect(error).toBeInstanceOf(FileUploadError);
     expect((error as Error).message).toMatch(
       /Lost the connection to SFTP host '127\.0\.0\.1:\d+' while .*: the server did not answer (keep-alives|for)/,
@@ -169,10 +181,11 @@ describe("the network fails mid-upload (TCP proxy)", () => {
     const c = newCase();
     const offset = randomOffset(c, SIZES[0] as number); // After the first file has its name.
     const client = faultClient(env.scicat.url, env.scicat, viaProxy(FAST));
-    const { error, ms } = await failureOf(
+    const { error } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut("silent", "blackhole")) }),
     );
-    log(`silent network (staying down) at byte ${offset}: rejected after ${ms} ms`);
+    const ms = sinceFault();
+    log(`silent network (staying down) at byte ${offset}: rejected ${ms} ms later`);
     expect(error).toBeInstanceOf(PartialUploadError);
     const partial = error as PartialUploadError;
     expect(partial.pid).toBeNull();
@@ -197,7 +210,7 @@ describe("the server stops answering", () => {
       keepaliveInterval: 0,
       requestTimeout: 3_000,
     });
-    const { error, ms } = await failureOf(
+    const { error } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), {
         onProgress: atOffset(offset, () => {
           for (const pid of env.sshd.sessionPids()) {
@@ -207,7 +220,8 @@ describe("the server stops answering", () => {
         }),
       }),
     );
-    log(`session stopped at byte ${offset}: rejected after ${ms} ms`);
+    const ms = sinceFault();
+    log(`session stopped at byte ${offset}: rejected ${ms} ms later (cleanup included)`);
     for (const pid of stopped) signal(pid, "SIGKILL");
     expect(error).toBeInstanceOf(FileUploadError);
     expect((error as Error).message).toMatch(/the server did not answer for \d+ s \(requestTimeout is 3 s/);
