@@ -83,8 +83,9 @@ export async function checkOnServer(
       await makeFolders(server, wanted, created);
     } catch (error) {
       if (!(error instanceof FileUploadError)) throw error;
-      // makeFolders stops at the first folder it cannot make; the ones below it are not reached.
-      blockedAt = wanted.find((f) => !existed.has(f) && !created.includes(f)) ?? folder.posix;
+      // makeFolders stops at a file in the way, or at the first folder it cannot make; the ones below are not reached.
+      const inTheWay = wanted.find((_, i) => before[i] !== null && before[i] !== "directory");
+      blockedAt = inTheWay ?? wanted.find((f) => !existed.has(f) && !created.includes(f)) ?? folder.posix;
       results.set(blockedAt, { path: blockedAt, existed: existed.has(blockedAt), writable: false, problem: error.message });
     }
     signal?.throwIfAborted();
@@ -107,9 +108,8 @@ export async function checkOnServer(
     };
     // The source folder, and the folders below it that files go into which existed already
     // (a folder this check created is ours, so writing in it is proven by the source folder's probe).
-    const toProbe = wanted.filter(
-      (f) => (f === folder.posix || (existed.has(f) && targets.some((t) => t.parent.posix === f))) && f !== blockedAt,
-    );
+    const parents = new Set(targets.map((t) => t.parent.posix));
+    const toProbe = wanted.filter((f) => (f === folder.posix || (existed.has(f) && parents.has(f))) && f !== blockedAt);
     let perFileSeconds: number | null = null;
     for (const into of toProbe) {
       if (!existed.has(into) && !created.includes(into)) continue; // below a folder that could not be made
@@ -160,12 +160,13 @@ export async function checkOnServer(
 
   // Every folder the upload needs at or below the source folder, and any missing one above it.
   const shown = wanted.filter((f) => f === folder.posix || f.startsWith(`${folder.posix}/`) || !existed.has(f));
+  const madeHere = new Set(created);
   const folders = shown.map(
     (f): FolderCheck =>
       results.get(f) ?? {
         path: f,
         existed: existed.has(f),
-        writable: existed.has(f) || created.includes(f),
+        writable: existed.has(f) || madeHere.has(f),
         problem: null,
       },
   );

@@ -254,6 +254,22 @@ describe("checkUpload over HTTP and SFTP", () => {
     expect(check.probes).toEqual([]);
   });
 
+  it("a file where a folder must go: named, and left as it was", async () => {
+    const c = freshCase();
+    writeFileSync(path.join(c.remoteRoot, "somewhere"), "not a folder");
+    const check = await checkUnchanged(client(sftp()), guideDataset(c));
+    expect(check.problems).toEqual([
+      {
+        kind: "not-writable",
+        subject: `${c.remoteRoot}/somewhere`,
+        message:
+          `Cannot create the folder '${c.remoteRoot}/somewhere' on SFTP host '127.0.0.1:${sshd.port}': a file is in ` +
+          "the way. Choose another source folder or remote path.",
+      },
+    ]);
+    expect(check.probes).toEqual([]);
+  });
+
   it("a probe the server will not let go: the report says so and where it is", async () => {
     const c = freshCase();
     // 'sub' exists, so it gets a probe of its own after the source folder's.
