@@ -23,8 +23,9 @@ export interface CheckUploadOptions {
   /** Also compute the checksums the upload would record (reads every file once). Default `false`. */
   checksums?: boolean;
   /**
-   * Also write and time a probe of up to 8 MiB on the file server (removed
-   * again), to estimate how long the upload of the files takes. Default `false`.
+   * Also write and time a probe of up to 8 MiB on the file server (twice,
+   * keeping the faster; removed again), to estimate how long the upload of
+   * the files takes. A rough guide: one short sample of a shared link. Default `false`.
    */
   measure?: boolean;
   /** Called as the check goes; the `hashing` phase counts bytes of files hashed. */

@@ -136,10 +136,16 @@ export async function checkOnServer(
     if (size > 0 && perFileSeconds !== null) {
       const big = path.join(local, "measure");
       await writeFile(big, randomBytes(size));
-      const start = performance.now();
       try {
-        await write(folder.posix, big);
-        measured = { bytes: size, seconds: secondsSince(start), perFileSeconds };
+        // Twice, keeping the faster: the first write of a connection also pays for its start (SSH windows
+        // growing, caches), which the many files of an upload do not.
+        let seconds = Infinity;
+        for (let i = 0; i < 2; i++) {
+          const start = performance.now();
+          await write(folder.posix, big);
+          seconds = Math.min(seconds, secondsSince(start));
+        }
+        measured = { bytes: size, seconds, perFileSeconds };
       } catch (error) {
         if (signal?.aborted) throw error;
         // The small probe worked, so this is about size: a quota or a full disk would stop the upload too.

@@ -173,13 +173,13 @@ describe("checkUpload over HTTP and SFTP", () => {
       { path: c.sourceFolder, existed: false, writable: true, problem: null },
       { path: `${c.sourceFolder}/sub`, existed: false, writable: true, problem: null },
     ]);
-    expect(check.probes).toHaveLength(2); // the small probe and the timed one, both in the source folder
+    expect(check.probes).toHaveLength(3); // the small probe and the timed one (written twice), all in the source folder
     for (const probe of check.probes) expect(path.dirname(probe)).toBe(c.sourceFolder);
     expect(check.leftOver).toEqual([]);
     expect(check.measuredRate).toBeGreaterThan(0);
     expect(check.estimatedSeconds).toBeGreaterThan(0);
     expect(existsSync(path.join(c.remoteRoot, "somewhere"))).toBe(false);
-    expect(check.notes.join("\n")).toMatch(/2 of 2 probe files were written and removed again/);
+    expect(check.notes.join("\n")).toMatch(/3 of 3 probe files were written and removed again/);
     expect(check.notes.join("\n")).toContain(`'${c.sourceFolder}/sub', which were created for it and removed again.`);
 
     // The upload then does what the check said.
