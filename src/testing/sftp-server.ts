@@ -5,7 +5,7 @@
  * SFTP test server, without Docker.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,7 +23,7 @@ export interface SftpServer {
   readonly port: number;
   /**
    * The user to log in as: the user running this process (sshd started by a
-   * regular user can only log in that user).
+   * regular user can only log in that user), or {@link SftpServerOptions.user}.
    */
   readonly username: string;
   /** OpenSSH private key (unencrypted, made for this server only) that the server accepts for `username`. */
@@ -67,6 +67,13 @@ export interface SftpServerOptions {
   port?: number;
   /** How long to wait for sshd to listen, in ms; default 10000. */
   startTimeoutMs?: number;
+  /**
+   * The user to log in as; default the user running this process. Another
+   * user works only when this process runs as root (sshd can then switch to
+   * it); `dataRoot` is then given to that user. Tests use it to meet
+   * permissions, which root ignores (e.g. `"nobody"`).
+   */
+  user?: string;
 }
 
 /** The OpenSSH server binary that {@link startSftpServer} runs (Debian package `openssh-server`). */
@@ -146,6 +153,10 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
     );
   }
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const user = options.user ?? os.userInfo().username;
+  if (user !== os.userInfo().username && process.getuid?.() !== 0) {
+    throw new RangeError(`startSftpServer: logging in as '${user}' needs this process to run as root.`);
+  }
   if (!sshdAvailable()) {
     throw new Error(
       `The test SFTP server needs OpenSSH's server (${SSHD_BINARY}) and ssh-keygen. ` +
@@ -159,13 +170,14 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
     keygen(path.join(dir, "host_ed25519"), "scitacean test host");
     keygen(path.join(dir, "user_ed25519"), "scitacean test user");
     writeFileSync(path.join(dir, "authorized_keys"), readFileSync(path.join(dir, "user_ed25519.pub")));
-    if (fixedPort !== undefined) return await launch(dir, dataRoot, fixedPort, startTimeoutMs);
+    if (user !== os.userInfo().username) giveTo(user, dir, dataRoot);
+    if (fixedPort !== undefined) return await launch(dir, dataRoot, fixedPort, startTimeoutMs, user);
     // A port can be taken between probing and binding; retry a few times.
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = await freePort();
       try {
-        return await launch(dir, dataRoot, port, startTimeoutMs);
+        return await launch(dir, dataRoot, port, startTimeoutMs, user);
       } catch (error) {
         lastError = error;
       }
@@ -178,9 +190,14 @@ export async function startSftpServer(options: SftpServerOptions = {}): Promise<
   }
 }
 
-async function launch(dir: string, dataRoot: string, port: number, startTimeoutMs: number): Promise<SftpServer> {
+async function launch(
+  dir: string,
+  dataRoot: string,
+  port: number,
+  startTimeoutMs: number,
+  username: string,
+): Promise<SftpServer> {
   const host = "127.0.0.1";
-  const username = os.userInfo().username;
   const config = path.join(dir, "sshd_config");
   writeFileSync(
     config,
@@ -296,6 +313,20 @@ async function launch(dir: string, dataRoot: string, port: number, startTimeoutM
     },
   };
   return server;
+}
+
+/**
+ * Lets `user` log in and write: sshd reads authorized_keys as that user, so
+ * the key folder must be readable (it holds no secret of anyone else; the
+ * private keys stay 0600), and `dataRoot` becomes theirs.
+ */
+function giveTo(user: string, dir: string, dataRoot: string): void {
+  const id = spawnSync("id", ["-u", user], { encoding: "utf8" });
+  const gid = spawnSync("id", ["-g", user], { encoding: "utf8" });
+  if (id.status !== 0 || gid.status !== 0) throw new RangeError(`startSftpServer: there is no user '${user}' here.`);
+  chownSync(dataRoot, Number(id.stdout.trim()), Number(gid.stdout.trim()));
+  chmodSync(dir, 0o755);
+  chmodSync(path.join(dir, "authorized_keys"), 0o644);
 }
 
 /** Every process below `pid` (children, grandchildren, …), read from /proc (Linux). */

@@ -11,7 +11,7 @@ import { downloadEach } from "./download-each";
 import { sourceFolderFor } from "./source-folder";
 import { streamLocalFile, writeAll } from "./streaming";
 import type { DownloadConnection, DownloadedFile, FileTransfer, TransferDownloadOptions, UploadConnection } from "./types";
-import { foldersDownTo, UploadSession, type FileServer, type PathKind, type RemoteFileStat, type WrittenFile } from "./upload-session";
+import { foldersDownTo, UploadSession, type FileServer, type PathKind, type RemoteFileStat, type WriteOptions, type WrittenFile } from "./upload-session";
 // ---------------------------------------------------------------------------------------------
 // LocalFileTransfer
 // ---------------------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ class LocalFileServer implements FileServer {
   async writeNew(
     localPath: string,
     remote: string,
-    options: { algorithm: string | null; signal?: AbortSignal; onBytes: (n: number) => void; onCreated: () => void },
+    options: WriteOptions,
   ): Promise<WrittenFile> {
     options.signal?.throwIfAborted();
     if (this.hardLink) {

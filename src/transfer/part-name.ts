@@ -15,7 +15,16 @@ export function partName(file: string, separator = "/"): string {
   return `${file.slice(0, cut + 1)}.${file.slice(cut + 1)}.${randomBytes(4).toString("hex")}.part`;
 }
 
+const PART = /^\.(.+)\.[0-9a-f]{8}\.part$/;
+
 /** True if `name` (a base name) looks like a name made by {@link partName}. */
 export function isPartName(name: string): boolean {
-  return /^\..+\.[0-9a-f]{8}\.part$/.test(name);
+  return PART.test(name);
+}
+
+/** The final name a temporary name (a path, `/` separated) stands for; other paths as they are. */
+export function finalNameOf(file: string): string {
+  const cut = file.lastIndexOf("/");
+  const match = PART.exec(file.slice(cut + 1));
+  return match ? `${file.slice(0, cut + 1)}${match[1] as string}` : file;
 }

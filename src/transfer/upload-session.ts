@@ -37,6 +37,17 @@ export interface WrittenFile {
   readonly stat: RemoteFileStat;
 }
 
+/** Options of {@link FileServer.writeNew}. */
+export interface WriteOptions {
+  /** Checksum algorithm to compute from the bytes sent; `null` for none. */
+  readonly algorithm: string | null;
+  readonly signal?: AbortSignal;
+  /** Called with the number of bytes the server has confirmed. */
+  readonly onBytes: (bytesDone: number) => void;
+  /** Called as soon as the remote file exists, so that a later failure removes it. */
+  readonly onCreated: () => void;
+}
+
 /**
  * The primitive operations of a file server that the shared upload procedure
  * ({@link UploadSession}) builds on. Paths are full remote paths.
@@ -60,16 +71,7 @@ export interface FileServer {
    * remote file exists (so that a failure later removes it) and `onBytes` with
    * the number of bytes the server has confirmed.
    */
-  writeNew(
-    localPath: string,
-    remote: string,
-    options: {
-      algorithm: string | null;
-      signal?: AbortSignal;
-      onBytes: (bytesDone: number) => void;
-      onCreated: () => void;
-    },
-  ): Promise<WrittenFile>;
+  writeNew(localPath: string, remote: string, options: WriteOptions): Promise<WrittenFile>;
   /** Closes the connection to the server. */
   close(): Promise<void>;
 }
@@ -142,6 +144,8 @@ export async function makeFolders(server: FileServer, folders: readonly string[]
     } catch (error) {
       // Someone else may have created it in the meantime; that is fine, but it is not ours to remove.
       if ((await server.kind(folder).catch(() => null)) === "directory") continue;
+      // The server already explained it (which folder, and why).
+      if (error instanceof FileUploadError) throw error;
       throw new FileUploadError(
         `Failed to create the folder '${folder}' on ${server.description}: ${clause(error)}. ` +
           "Check that you may write there, or choose another source folder.",

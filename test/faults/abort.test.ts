@@ -7,42 +7,15 @@
  * runs to its end (stopping would leave the dataset incomplete). A download
  * can be cancelled at any time and leaves no partial file.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { UploadPhase, UploadProgress } from "../../src/client/client";
-import { setLogHandler } from "../../src/logging";
-import { ScicatServer } from "../../src/testing/scicat-server";
 import { filesBelow, seededRng, sha256 } from "../helpers/faults";
-import { startSshd, type TestSshd } from "../helpers/sshd";
-import { expectConsistentAfterFault, expectRetrySucceeds, faultCase, faultClient } from "./fixture";
+import { expectConsistentAfterFault, expectDownloadConsistentAndRetried, expectRetrySucceeds, faultCase, faultClient, useFaultServers } from "./fixture";
 
 const rng = seededRng("abort");
 const SIZES = [4_000_000, 3_000_000, 2_000_000];
 
-let scicat: ScicatServer;
-let sshd: TestSshd;
-let localRoot: string;
-let restoreLogs: () => void;
-
-beforeAll(async () => {
-  scicat = new ScicatServer();
-  await scicat.start();
-  sshd = await startSshd();
-  localRoot = mkdtempSync(path.join(os.tmpdir(), "scitacean-faults-abort-"));
-}, 30_000);
-
-afterAll(async () => {
-  await scicat?.stop();
-  await sshd?.stop();
-  if (localRoot) rmSync(localRoot, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  const previous = setLogHandler(() => undefined);
-  restoreLogs = () => void setLogHandler(previous);
-});
-afterEach(() => restoreLogs());
+const env = useFaultServers("abort");
 
 /** Where to cancel: at the first event of a phase, or once the upload moved some bytes. */
 type Point = { phase: UploadPhase } | { bytes: number };
@@ -58,7 +31,7 @@ function randomPoint(total: number): Point {
 
 describe("cancelling an upload at random points", () => {
   it.each([1, 2, 3, 4, 5, 6])("run %i", async () => {
-    const c = faultCase(localRoot, sshd.dataRoot, SIZES);
+    const c = faultCase(env.localRoot, env.sshd.dataRoot, SIZES);
     const point = randomPoint(c.totalBytes);
     const controller = new AbortController();
     let abortedIn: UploadPhase | null = null;
@@ -69,7 +42,7 @@ describe("cancelling an upload at random points", () => {
       abortedIn = p.phase;
       controller.abort(new Error("cancelled by the test"));
     };
-    const client = faultClient(scicat.url, scicat, sshd.transferOptions());
+    const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
     const outcome = await client
       .uploadNewDatasetNow(c.dataset(), { onProgress, signal: controller.signal })
       .then(() => null, (e: unknown) => e);
@@ -84,18 +57,18 @@ describe("cancelling an upload at random points", () => {
     expect((outcome as Error).message).toBe("cancelled by the test");
     // Nothing left on the file server, nothing in SciCat for it.
     expect(filesBelow(c.remoteRoot)).toEqual([]);
-    expectConsistentAfterFault(c, outcome, scicat);
-    expect([...scicat.datasets.values()].filter((d) => d["sourceFolder"] === c.sourceFolder)).toEqual([]);
-    await expectRetrySucceeds(c, outcome, client, scicat);
+    expectConsistentAfterFault(c, outcome, env.scicat);
+    expect([...env.scicat.datasets.values()].filter((d) => d["sourceFolder"] === c.sourceFolder)).toEqual([]);
+    await expectRetrySucceeds(c, outcome, client, env.scicat);
   }, 60_000);
 });
 
 describe("cancelling a download at a random point", () => {
   it("leaves no partial file, and a later download works", async () => {
-    const c = faultCase(localRoot, sshd.dataRoot, SIZES);
-    const client = faultClient(scicat.url, scicat, sshd.transferOptions());
+    const c = faultCase(env.localRoot, env.sshd.dataRoot, SIZES);
+    const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
     const uploaded = await client.uploadNewDatasetNow(c.dataset());
-    const target = path.join(localRoot, `download-${path.basename(c.remoteRoot)}`);
+    const target = path.join(env.localRoot, `download-${path.basename(c.remoteRoot)}`);
     const at = rng.int(1, c.totalBytes - (SIZES[SIZES.length - 1] as number));
     const controller = new AbortController();
     const error = await client
@@ -108,11 +81,6 @@ describe("cancelling a download at a random point", () => {
       })
       .then(() => null, (e: unknown) => e);
     expect((error as Error).message).toBe("cancelled by the test");
-    // Only the files that were complete before the abort, each whole; no temporary files.
-    const left = filesBelow(target);
-    expect(left.filter((n) => n.endsWith(".part"))).toEqual([]);
-    for (const name of left) expect(sha256(path.join(target, name))).toBe(c.hashes.get(name));
-    const again = await client.downloadFiles(uploaded, { target });
-    for (const f of again.files) expect(sha256(f.localPath as string)).toBe(c.hashes.get(f.remotePath.posix));
+    await expectDownloadConsistentAndRetried(c, target, client, uploaded);
   }, 60_000);
 });

@@ -11,18 +11,61 @@
  * - a retry (after doing what the error says) succeeds.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "../../src/client/client";
 import { FileUploadError, PartialUploadError } from "../../src/errors";
 import { Attachment } from "../../src/model/attachment";
 import { Dataset, type DatasetInit } from "../../src/model/dataset";
 import { Thumbnail } from "../../src/values/thumbnail";
-import type { ScicatServer } from "../../src/testing/scicat-server";
+import { setLogHandler } from "../../src/logging";
+import { ScicatServer } from "../../src/testing/scicat-server";
 import { isPartName } from "../../src/transfer/part-name";
 import { SFTPFileTransfer, type SFTPFileTransferOptions } from "../../src/transfer/sftp";
 import { guideDatasetInit } from "../fixtures/guide";
 import { filesBelow, sha256 } from "../helpers/faults";
+import { startSshd, type TestSshd } from "../helpers/sshd";
+
+/** The servers of a fault suite and a local scratch folder; valid inside tests. */
+export interface FaultServers {
+  readonly scicat: ScicatServer;
+  readonly sshd: TestSshd;
+  /** Local scratch folder, removed after the suite. */
+  readonly localRoot: string;
+}
+
+/**
+ * Starts the SciCat stand-in and a real sshd for the suite (unless `enabled`
+ * is false), stops them afterwards, and keeps the library's log quiet during
+ * each test: every failure in these suites is intended.
+ */
+export function useFaultServers(name: string, enabled = true): FaultServers {
+  const servers = {} as { scicat: ScicatServer; sshd: TestSshd; localRoot: string };
+  let restoreLogs = (): void => undefined;
+  beforeAll(async () => {
+    if (!enabled) return;
+    servers.scicat = new ScicatServer();
+    await servers.scicat.start();
+    servers.sshd = await startSshd();
+    servers.localRoot = mkdtempSync(path.join(os.tmpdir(), `scitacean-faults-${name}-`));
+  }, 30_000);
+  afterAll(async () => {
+    await servers.scicat?.stop();
+    await servers.sshd?.stop();
+    if (servers.localRoot) rmSync(servers.localRoot, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    const previous = setLogHandler(() => undefined);
+    restoreLogs = () => void setLogHandler(previous);
+  });
+  afterEach(() => {
+    restoreLogs();
+    // The stand-in itself must not have broken.
+    if (servers.scicat) expect(servers.scicat.unexpectedErrors).toEqual([]);
+  });
+  return servers;
+}
 
 /** The guide's user; owns group `wyrdsisters`. */
 export const USER = "nanny";
@@ -116,6 +159,8 @@ function datasetsOf(scicat: ScicatServer, c: FaultCase): string[] {
 
 /** The checks on the servers after a fault; see the top of this file. */
 export function expectConsistentAfterFault(c: FaultCase, error: unknown, scicat: ScicatServer): void {
+  // FAULT_VERBOSE=1 prints what the user would see, e.g. to review the messages.
+  if (process.env.FAULT_VERBOSE) process.stdout.write(`[faults] ${expect.getState().currentTestName}:\n  ${String(error)}\n`);
   // Local files untouched.
   for (const [relative, hash] of c.hashes) expect(sha256(path.join(c.local, relative))).toBe(hash);
 
@@ -159,6 +204,23 @@ export async function expectRetrySucceeds(c: FaultCase, error: unknown, client: 
   const files = filesBelow(c.sourceFolder);
   expect(files).toEqual([...c.hashes.keys()].sort());
   for (const [relative, hash] of c.hashes) expect(sha256(path.join(c.sourceFolder, relative))).toBe(hash);
+}
+
+/**
+ * After a failed download into `target`: only complete files under their
+ * names, no temporary files; then a new download gets every file whole.
+ */
+export async function expectDownloadConsistentAndRetried(
+  c: FaultCase,
+  target: string,
+  client: Client,
+  uploaded: Dataset,
+): Promise<void> {
+  const left = filesBelow(target);
+  expect(left.filter((n) => n.endsWith(".part"))).toEqual([]);
+  for (const name of left) expect(sha256(path.join(target, name))).toBe(c.hashes.get(name));
+  const again = await client.downloadFiles(uploaded, { target });
+  for (const f of again.files) expect(sha256(f.localPath as string)).toBe(c.hashes.get(f.remotePath.posix));
 }
 
 /** Runs `promise`, which must fail, and returns its error and how long it took. */

@@ -8,44 +8,18 @@
  * After each: the upload failed with a ScitaceanError, the servers are
  * consistent (see fixture.ts) and a retry, done as the error says, succeeds.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { PartialUploadError, ScitaceanError } from "../../src/errors";
-import { setLogHandler } from "../../src/logging";
-import { ScicatServer } from "../../src/testing/scicat-server";
 import { HttpFaultProxy, type HttpFault } from "../helpers/faults";
-import { startSshd, type TestSshd } from "../helpers/sshd";
-import { expectConsistentAfterFault, expectRetrySucceeds, faultCase, faultClient, failureOf } from "./fixture";
+import { expectConsistentAfterFault, expectRetrySucceeds, faultCase, faultClient, failureOf, useFaultServers } from "./fixture";
 
-let scicat: ScicatServer;
+const env = useFaultServers("http");
 let proxy: HttpFaultProxy;
-let sshd: TestSshd;
-let localRoot: string;
-let restoreLogs: () => void;
 
 beforeAll(async () => {
-  scicat = new ScicatServer();
-  await scicat.start();
-  proxy = await HttpFaultProxy.start(scicat.origin);
-  sshd = await startSshd();
-  localRoot = mkdtempSync(path.join(os.tmpdir(), "scitacean-faults-http-"));
-}, 30_000);
-
+  proxy = await HttpFaultProxy.start(env.scicat.origin);
+});
 afterAll(async () => {
   await proxy?.stop();
-  await scicat?.stop();
-  await sshd?.stop();
-  if (localRoot) rmSync(localRoot, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  const previous = setLogHandler(() => undefined);
-  restoreLogs = () => void setLogHandler(previous);
-});
-afterEach(() => {
-  restoreLogs();
-  expect(scicat.unexpectedErrors).toEqual([]);
 });
 
 /** The API steps of an upload, in order. */
@@ -88,8 +62,8 @@ const KNOWN_GAPS = new Set(["create dataset: 500 after SciCat carried it out"]);
 
 describe("HTTP faults at every API step of an upload", () => {
   const run = async ({ step, fault, carriedOut }: (typeof CASES)[number]): Promise<void> => {
-    const c = faultCase(localRoot, sshd.dataRoot, [200_000, 50_000]);
-    const client = faultClient(proxy.url, scicat, sshd.transferOptions(), { timeoutMs: 2_000 });
+    const c = faultCase(env.localRoot, env.sshd.dataRoot, [200_000, 50_000]);
+    const client = faultClient(proxy.url, env.scicat, env.sshd.transferOptions(), { timeoutMs: 2_000 });
     proxy.failNext("POST", step.pattern, fault, { carriedOut });
     const { error } = await failureOf(client.uploadNewDatasetNow(c.dataset({ attachments: 2 })));
     expect(error).toBeInstanceOf(ScitaceanError);
@@ -98,8 +72,8 @@ describe("HTTP faults at every API step of an upload", () => {
       expect(error).toBeInstanceOf(PartialUploadError);
       expect((error as PartialUploadError).pid).not.toBeNull();
     }
-    expectConsistentAfterFault(c, error, scicat);
-    await expectRetrySucceeds(c, error, client, scicat);
+    expectConsistentAfterFault(c, error, env.scicat);
+    await expectRetrySucceeds(c, error, client, env.scicat);
   };
   for (const item of CASES) {
     (KNOWN_GAPS.has(item.title) ? it.failing : it)(item.title, () => run(item), 60_000);

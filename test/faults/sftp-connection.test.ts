@@ -8,22 +8,20 @@
  * naming the host and file, nothing incomplete has a final name, nothing is
  * left unless the error lists it, and a retry succeeds.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import * as os from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { UploadProgress } from "../../src/client/client";
 import { FileNotAccessibleError, FileUploadError, PartialUploadError, ScicatCommError } from "../../src/errors";
-import { setLogHandler } from "../../src/logging";
-import { ScicatServer } from "../../src/testing/scicat-server";
 import type { SFTPFileTransferOptions } from "../../src/transfer/sftp";
-import { filesBelow, seededRng, sha256, TcpProxy, type NetworkFault } from "../helpers/faults";
-import { startSshd, type TestSshd } from "../helpers/sshd";
+import { seededRng, TcpProxy, type NetworkFault } from "../helpers/faults";
 import {
   expectConsistentAfterFault,
   expectRetrySucceeds,
   faultCase,
+  expectDownloadConsistentAndRetried,
   faultClient,
   failureOf,
+  useFaultServers,
   listedLeftovers,
   type FaultCase,
 } from "./fixture";
@@ -32,34 +30,11 @@ const rng = seededRng("sftp-connection");
 /** Moderate sizes: big enough to be cut mid-file, small enough for 2 loaded cores. */
 const SIZES = [6_000_000, 9_000_000, 5_000_000];
 
-let scicat: ScicatServer;
-let sshd: TestSshd;
-let localRoot: string;
-let restoreLogs: () => void;
-
-beforeAll(async () => {
-  scicat = new ScicatServer();
-  await scicat.start();
-  sshd = await startSshd();
-  localRoot = mkdtempSync(path.join(os.tmpdir(), "scitacean-faults-local-"));
-}, 30_000);
-
-afterAll(async () => {
-  await scicat?.stop();
-  await sshd?.stop();
-  if (localRoot) rmSync(localRoot, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  // Every failure here is intended; keep the output to the seed and the measurements.
-  const previous = setLogHandler(() => undefined);
-  restoreLogs = () => void setLogHandler(previous);
-});
+const env = useFaultServers("sftp");
 
 afterEach(() => {
-  restoreLogs();
   // Nothing stopped by a test may stay stopped.
-  for (const pid of sshd.sessionPids()) signal(pid, "SIGCONT");
+  for (const pid of env.sshd.sessionPids()) signal(pid, "SIGCONT");
 });
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -71,19 +46,37 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 function killSessions(): void {
-  for (const pid of sshd.sessionPids()) signal(pid, "SIGKILL");
+  for (const pid of env.sshd.sessionPids()) signal(pid, "SIGKILL");
 }
 
 function newCase(): FaultCase {
-  return faultCase(localRoot, sshd.dataRoot, SIZES);
+  return faultCase(env.localRoot, env.sshd.dataRoot, SIZES);
 }
 
-/** Calls `act` once the upload has moved `offset` bytes. */
+/**
+ * A byte offset at which a fault still hits the transfer: before the last
+ * file (progress events come about every MiB, so a point in the last one
+ * could fall after its last write).
+ */
+function randomOffset(c: FaultCase, from = 1): number {
+  return rng.int(from, c.totalBytes - (SIZES[SIZES.length - 1] as number));
+}
+
+/** When the last fault was injected (ms since the epoch). */
+let faultAt = 0;
+
+/** Milliseconds since the last fault was injected. */
+function sinceFault(): number {
+  return Date.now() - faultAt;
+}
+
+/** Calls `act` once the upload has moved `offset` bytes, and notes the time. */
 function atOffset(offset: number, act: () => void): (p: UploadProgress) => void {
   let done = false;
   return (p) => {
     if (done || p.phase !== "uploading" || p.bytesDone < offset) return;
     done = true;
+    faultAt = Date.now();
     act();
   };
 }
@@ -95,28 +88,29 @@ function log(message: string): void {
 /** Fast timings for the tests that wait for a silent network (the defaults are checked separately). */
 const FAST: Partial<SFTPFileTransferOptions> = { keepaliveInterval: 1_000, keepaliveCountMax: 2, requestTimeout: 4_000, readyTimeout: 4_000 };
 
-describe("the sshd session dies mid-upload", () => {
+describe("the env.sshd session dies mid-upload", () => {
   it.each([1, 2, 3])(
     "killed at a random byte offset (run %i): rejects at once, removes what it wrote, a retry succeeds",
     async () => {
       const c = newCase();
-      const offset = rng.int(1, c.totalBytes - 1);
-      const client = faultClient(scicat.url, scicat, sshd.transferOptions());
-      const { error, ms } = await failureOf(
+      const offset = randomOffset(c);
+      const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
+      const { error } = await failureOf(
         client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, killSessions) }),
       );
-      log(`session killed at byte ${offset} of ${c.totalBytes}: rejected after ${ms} ms`);
+      const ms = sinceFault();
+      log(`session killed at byte ${offset} of ${c.totalBytes}: rejected ${ms} ms later (cleanup included)`);
       expect(error).toBeInstanceOf(FileUploadError);
       const message = (error as Error).message;
-      expect(message).toContain(`SFTP host '${sshd.host}:${sshd.port}'`);
+      expect(message).toContain(`SFTP host '${env.sshd.host}:${env.sshd.port}'`);
       expect(message).toMatch(/Lost the connection to SFTP host .* while (writing|creating|closing|checking|renaming) '/);
       expect(message).toMatch(new RegExp(`'${c.sourceFolder}/`));
       // Detected at once (the connection closes); the bound is the default requestTimeout, not hit here.
       expect(ms).toBeLessThan(30_000);
       // Cleaned up over a new connection: nothing at all is left.
       expect(existsSync(c.sourceFolder) ? readdirSync(c.sourceFolder) : []).toEqual([]);
-      expectConsistentAfterFault(c, error, scicat);
-      await expectRetrySucceeds(c, error, client, scicat);
+      expectConsistentAfterFault(c, error, env.scicat);
+      await expectRetrySucceeds(c, error, client, env.scicat);
     },
     90_000,
   );
@@ -125,17 +119,17 @@ describe("the sshd session dies mid-upload", () => {
 describe("the network fails mid-upload (TCP proxy)", () => {
   let proxy: TcpProxy;
   beforeEach(async () => {
-    proxy = await TcpProxy.start(sshd.port);
+    proxy = await TcpProxy.start(env.sshd.port);
   });
   afterEach(async () => {
     await proxy.stop();
   });
 
   function viaProxy(extra: Partial<SFTPFileTransferOptions> = {}): SFTPFileTransferOptions {
-    // The host key is the same; known_hosts names the port, so accept exactly sshd's key.
-    const key = sshd.knownHostsLine.split(/\s+/)[2] as string;
+    // The host key is the same; known_hosts names the port, so accept exactly env.sshd's key.
+    const key = env.sshd.knownHostsLine.split(/\s+/)[2] as string;
     return {
-      ...sshd.transferOptions(),
+      ...env.sshd.transferOptions(),
       port: proxy.port,
       knownHosts: undefined,
       hostVerifier: (k: Buffer) => k.equals(Buffer.from(key, "base64")),
@@ -147,48 +141,51 @@ describe("the network fails mid-upload (TCP proxy)", () => {
     "connection %s at a random offset: rejects at once, cleans up over a new connection, a retry succeeds",
     async (fault) => {
       const c = newCase();
-      const offset = rng.int(1, c.totalBytes - 1);
-      const client = faultClient(scicat.url, scicat, viaProxy());
-      const { error, ms } = await failureOf(
+      const offset = randomOffset(c);
+      const client = faultClient(env.scicat.url, env.scicat, viaProxy());
+      const { error } = await failureOf(
         client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut(fault)) }),
       );
-      log(`connection ${fault} at byte ${offset}: rejected after ${ms} ms`);
+      const ms = sinceFault();
+      log(`connection ${fault} at byte ${offset}: rejected ${ms} ms later (cleanup included)`);
       expect(error).toBeInstanceOf(FileUploadError);
       expect((error as Error).message).toMatch(/Lost the connection to SFTP host '127\.0\.0\.1:\d+' while/);
       expect(ms).toBeLessThan(30_000);
       expect(listedLeftovers(error)).toEqual([]);
-      expectConsistentAfterFault(c, error, scicat);
-      await expectRetrySucceeds(c, error, client, scicat);
+      expectConsistentAfterFault(c, error, env.scicat);
+      await expectRetrySucceeds(c, error, client, env.scicat);
     },
     90_000,
   );
 
   it("silent network with default timings: noticed within 30 s, cleaned up over a new connection", async () => {
     const c = newCase();
-    const offset = rng.int(1, c.totalBytes - 1);
-    const client = faultClient(scicat.url, scicat, viaProxy());
-    const { error, ms } = await failureOf(
+    const offset = randomOffset(c);
+    const client = faultClient(env.scicat.url, env.scicat, viaProxy());
+    const { error } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut("silent")) }),
     );
-    log(`silent network at byte ${offset}, default timings: rejected after ${ms} ms`);
+    const ms = sinceFault();
+    log(`silent network at byte ${offset}, default timings: rejected ${ms} ms later (cleanup included)`);
     expect(error).toBeInstanceOf(FileUploadError);
     expect((error as Error).message).toMatch(
       /Lost the connection to SFTP host '127\.0\.0\.1:\d+' while .*: the server did not answer (keep-alives|for)/,
     );
     // Detection ≤ 30 s by default; the cleanup over a new connection adds a moment.
     expect(ms).toBeLessThan(45_000);
-    expectConsistentAfterFault(c, error, scicat);
-    await expectRetrySucceeds(c, error, client, scicat);
+    expectConsistentAfterFault(c, error, env.scicat);
+    await expectRetrySucceeds(c, error, client, env.scicat);
   }, 90_000);
 
   it("silent network that stays down: the error lists exactly what is left, temporary names included", async () => {
     const c = newCase();
-    const offset = rng.int(SIZES[0] as number, c.totalBytes - 1); // After the first file has its name.
-    const client = faultClient(scicat.url, scicat, viaProxy(FAST));
-    const { error, ms } = await failureOf(
+    const offset = randomOffset(c, SIZES[0] as number); // After the first file has its name.
+    const client = faultClient(env.scicat.url, env.scicat, viaProxy(FAST));
+    const { error } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), { onProgress: atOffset(offset, () => proxy.cut("silent", "blackhole")) }),
     );
-    log(`silent network (staying down) at byte ${offset}: rejected after ${ms} ms`);
+    const ms = sinceFault();
+    log(`silent network (staying down) at byte ${offset}: rejected ${ms} ms later`);
     expect(error).toBeInstanceOf(PartialUploadError);
     const partial = error as PartialUploadError;
     expect(partial.pid).toBeNull();
@@ -197,51 +194,52 @@ describe("the network fails mid-upload (TCP proxy)", () => {
     expect(partial.uploadedFiles).toContain(path.join(c.sourceFolder, "f0.bin"));
     expect(partial.uploadedFiles.some((f) => /\/\.f\d\.bin\.[0-9a-f]{8}\.part$/.test(f))).toBe(true);
     for (const f of partial.uploadedFiles) expect(partial.message).toContain(f);
-    expectConsistentAfterFault(c, error, scicat);
+    expectConsistentAfterFault(c, error, env.scicat);
     proxy.restore();
-    await expectRetrySucceeds(c, error, client, scicat);
+    await expectRetrySucceeds(c, error, client, env.scicat);
   }, 90_000);
 });
 
 describe("the server stops answering", () => {
   it("a stalled request fails after requestTimeout (keep-alives off); cleanup over a new connection", async () => {
     const c = newCase();
-    const offset = rng.int(1, c.totalBytes - 1);
+    const offset = randomOffset(c);
     const stopped: number[] = [];
-    const client = faultClient(scicat.url, scicat, {
-      ...sshd.transferOptions(),
+    const client = faultClient(env.scicat.url, env.scicat, {
+      ...env.sshd.transferOptions(),
       keepaliveInterval: 0,
       requestTimeout: 3_000,
     });
-    const { error, ms } = await failureOf(
+    const { error } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), {
         onProgress: atOffset(offset, () => {
-          for (const pid of sshd.sessionPids()) {
+          for (const pid of env.sshd.sessionPids()) {
             signal(pid, "SIGSTOP");
             stopped.push(pid);
           }
         }),
       }),
     );
-    log(`session stopped at byte ${offset}: rejected after ${ms} ms`);
+    const ms = sinceFault();
+    log(`session stopped at byte ${offset}: rejected ${ms} ms later (cleanup included)`);
     for (const pid of stopped) signal(pid, "SIGKILL");
     expect(error).toBeInstanceOf(FileUploadError);
     expect((error as Error).message).toMatch(/the server did not answer for \d+ s \(requestTimeout is 3 s/);
-    expectConsistentAfterFault(c, error, scicat);
-    await expectRetrySucceeds(c, error, client, scicat);
+    expectConsistentAfterFault(c, error, env.scicat);
+    await expectRetrySucceeds(c, error, client, env.scicat);
   }, 90_000);
 
   it("the revert itself stalls: it too fails over to a new connection and removes the files", async () => {
     const c = newCase();
     const stopped: number[] = [];
-    const client = faultClient(scicat.url, scicat, { ...sshd.transferOptions(), requestTimeout: 3_000 });
-    scicat.failNext("POST /datasets", 500);
+    const client = faultClient(env.scicat.url, env.scicat, { ...env.sshd.transferOptions(), requestTimeout: 3_000 });
+    env.scicat.failNext("POST /datasets", 500);
     const { error, ms } = await failureOf(
       client.uploadNewDatasetNow(c.dataset(), {
         onProgress: (p) => {
           // The files are uploaded; the next SFTP requests are the revert's.
           if (p.phase !== "creating-dataset" || stopped.length > 0) return;
-          for (const pid of sshd.sessionPids()) {
+          for (const pid of env.sshd.sessionPids()) {
             signal(pid, "SIGSTOP");
             stopped.push(pid);
           }
@@ -255,19 +253,18 @@ describe("the server stops answering", () => {
     // SciCat's refusal is what the user sees; the files were removed despite the stalled connection.
     expect(error).toBeInstanceOf(ScicatCommError);
     expect(existsSync(c.sourceFolder) ? readdirSync(c.sourceFolder) : []).toEqual([]);
-    expectConsistentAfterFault(c, error, scicat);
-    await expectRetrySucceeds(c, error, client, scicat);
+    expectConsistentAfterFault(c, error, env.scicat);
+    await expectRetrySucceeds(c, error, client, env.scicat);
   }, 90_000);
 });
 
-describe("the sshd session dies mid-download", () => {
+describe("the env.sshd session dies mid-download", () => {
   it("rejects, leaves nothing under the local name, and a retry downloads the file whole", async () => {
     const c = newCase();
-    const client = faultClient(scicat.url, scicat, sshd.transferOptions());
+    const client = faultClient(env.scicat.url, env.scicat, env.sshd.transferOptions());
     const uploaded = await client.uploadNewDatasetNow(c.dataset());
-    const target = path.join(localRoot, `download-${path.basename(c.remoteRoot)}`);
-    // Before the last file, so that some file still needs the connection.
-    const offset = rng.int(1, c.totalBytes - (SIZES[SIZES.length - 1] as number));
+    const target = path.join(env.localRoot, `download-${path.basename(c.remoteRoot)}`);
+    const offset = randomOffset(c);
     let killed = false;
     const { error, ms } = await failureOf(
       client.downloadFiles(uploaded, {
@@ -282,11 +279,6 @@ describe("the sshd session dies mid-download", () => {
     log(`session killed at byte ${offset} of a download: rejected after ${ms} ms`);
     expect(error).toBeInstanceOf(FileNotAccessibleError);
     expect((error as Error).message).toMatch(/Lost the connection to SFTP host .* while (reading|checking) '/);
-    // Only complete files under their names; no temporary files left.
-    const left = filesBelow(target);
-    expect(left.filter((n) => n.endsWith(".part"))).toEqual([]);
-    for (const name of left) expect(sha256(path.join(target, name))).toBe(c.hashes.get(name));
-    const again = await client.downloadFiles(uploaded, { target });
-    for (const f of again.files) expect(sha256(f.localPath as string)).toBe(c.hashes.get(f.remotePath.posix));
+    await expectDownloadConsistentAndRetried(c, target, client, uploaded);
   }, 90_000);
 });

@@ -122,6 +122,36 @@ describe("LocalFileTransfer", () => {
       expect(existsSync(path.join(work, "m"))).toBe(false);
     });
 
+    it("never has a partial file under the local name: an aborted copy leaves the old file as it was", async () => {
+      const { server, work } = fresh();
+      writeFiles(server, { "big.bin": bytes(3 * 1024 * 1024) });
+      const target = path.join(work, "big.bin");
+      writeFileSync(target, "the previous copy");
+      const controller = new AbortController();
+      const connection = await new LocalFileTransfer().connectForDownload(datasetWith(root.dir, {}, server));
+      let seenDuring: string | null = null;
+      const error = await connection
+        .downloadFiles(
+          { remote: [new RemotePath(server, "big.bin")], local: [target] },
+          {
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (p.bytesDone === 0 || controller.signal.aborted) return;
+              // Mid-copy: the bytes go to a temporary file next to the target.
+              seenDuring = readFileSync(target, "utf8");
+              expect(readdirSync(work).filter((n) => /^\.big\.bin\.[0-9a-f]{8}\.part$/.test(n))).toHaveLength(1);
+              controller.abort(new Error("stop"));
+            },
+          },
+        )
+        .catch((e: unknown) => e);
+      await connection.close();
+      expect((error as Error).message).toBe("stop");
+      expect(seenDuring).toBe("the previous copy");
+      expect(readFileSync(target, "utf8")).toBe("the previous copy");
+      expect(readdirSync(work)).toEqual(["big.bin"]);
+    });
+
     it("refuses to connect when the source folder is not on this machine", async () => {
       const { server } = fresh();
       const error = await new LocalFileTransfer()
@@ -164,6 +194,19 @@ describe("LocalFileTransfer", () => {
       expect(y?.withoutLocal().creationTime.getTime()).toBe(onDisk.mtime.getTime());
       expect(y?.remoteChecksum).toBe(blake2b(readFileSync(path.join(work, "sub/y.bin"))));
       expect(log.last("sub/y.bin")).toEqual(expect.objectContaining({ bytesDone: onDisk.size, bytesTotal: onDisk.size }));
+    });
+
+    it("writes a temporary file and gives it its name only when complete", async () => {
+      const { server, work } = fresh();
+      const target = path.join(server, "t");
+      const dset = datasetWith(work, { "big.bin": bytes(3 * 1024 * 1024) }, target);
+      const during: string[][] = [];
+      await upload(new LocalFileTransfer(), dset, target, (p) => {
+        if (p.bytesDone > 0 && p.bytesDone < p.bytesTotal) during.push(readdirSync(target));
+      });
+      expect(during.length).toBeGreaterThan(0);
+      for (const names of during) expect(names).toEqual([expect.stringMatching(/^\.big\.bin\.[0-9a-f]{8}\.part$/)]);
+      expect(readdirSync(target)).toEqual(["big.bin"]);
     });
 
     it("hard-links files with hardLink: true", async () => {

@@ -21,6 +21,9 @@ import { datasetWith, tempDir } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- an `import x = require()` is exactly that object
 import os = require("node:os");
 
+// Real logins and uploads: on a loaded machine (2 cores shared by several test runs) they take seconds.
+jest.setTimeout(60_000);
+
 let sshd: TestSshd;
 let scratch: { dir: string; cleanup: () => void };
 let counter = 0;

@@ -56,6 +56,9 @@ export class SftpChannel {
   #lost: ConnectionLostError | null = null;
   #lastError: (Error & { level?: string; code?: string }) | null = null;
   #watchdog: NodeJS.Timeout;
+  readonly #every: number;
+  /** When the watchdog last ran. */
+  #lastTick = Date.now();
 
   constructor(opened: OpenedSftp, where: string, timing: ChannelTiming) {
     this.#opened = opened;
@@ -69,8 +72,8 @@ export class SftpChannel {
     ssh.on("close", () => this.#fail(this.#closeReason()));
     sftp.on("close", () => this.#fail("the server closed the SFTP session"));
     // Checked often enough to be on time, rarely enough to cost nothing.
-    const every = Math.max(50, Math.min(1000, timing.requestTimeout / 4));
-    this.#watchdog = setInterval(() => this.#checkStall(), every);
+    this.#every = Math.max(50, Math.min(1000, timing.requestTimeout / 4));
+    this.#watchdog = setInterval(() => this.#checkStall(), this.#every);
     // The watchdog must not keep a notebook or test process alive on its own.
     this.#watchdog.unref();
   }
@@ -135,8 +138,14 @@ export class SftpChannel {
   }
 
   #checkStall(): void {
+    const now = Date.now();
+    // Time this process itself was busy (a blocked event loop) is not the server's: answers may be waiting
+    // unread in the socket, and timers run before they are read.
+    const lag = now - this.#lastTick - this.#every;
+    this.#lastTick = now;
+    if (lag > this.#every) this.#lastAnswer += lag;
     if (this.#pending.size === 0 || this.#lost !== null) return;
-    const waited = Date.now() - this.#lastAnswer;
+    const waited = now - this.#lastAnswer;
     if (waited < this.#timing.requestTimeout) return;
     this.#fail(
       `the server did not answer for ${Math.round(waited / 1000)} s (requestTimeout is ` +

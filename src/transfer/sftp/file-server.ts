@@ -17,7 +17,7 @@ import { logger } from "../../logging";
 import type { RemotePath } from "../../values/remote-path";
 import { hashFor, streamLocalFile, writeAll } from "../streaming";
 import type { DownloadedFile } from "../types";
-import type { FileServer, PathKind, RemoteFileStat, WrittenFile } from "../upload-session";
+import type { FileServer, PathKind, RemoteFileStat, WriteOptions, WrittenFile } from "../upload-session";
 import { ConnectionLostError, SFTP_STATUS, sftpCode, type SftpChannel } from "./channel";
 import { explainWriteFailure } from "./write-errors";
 
@@ -65,6 +65,10 @@ class InFlight {
   async drain(limit: number): Promise<void> {
     while (this.bytes > limit) await new Promise<void>((resolve) => (this.#wake = resolve));
   }
+}
+
+function exists(remote: string, cause: unknown): Error {
+  return new Error(`a file already exists at '${remote}', and files are never overwritten`, { cause });
 }
 
 /** An SFTP server as a {@link FileServer}; connects again when needed after the connection was lost. */
@@ -177,7 +181,7 @@ export class SftpFileServer implements FileServer {
       await ch.request<void>(`renaming '${from}' to '${to}'`, (cb) => ch.sftp.rename(from, to, cb));
     } catch (error) {
       if (ch.alive && (await this.kind(to).catch(() => null)) !== null) {
-        throw new Error(`a file already exists at '${to}', and files are never overwritten`, { cause: error });
+        throw exists(to, error);
       }
       throw await explainWriteFailure(error, ch, this.description, "to rename the finished upload to", to, 0);
     }
@@ -186,7 +190,7 @@ export class SftpFileServer implements FileServer {
   async writeNew(
     localPath: string,
     remote: string,
-    options: { algorithm: string | null; signal?: AbortSignal; onBytes: (n: number) => void; onCreated: () => void },
+    options: WriteOptions,
   ): Promise<WrittenFile> {
     options.signal?.throwIfAborted();
     const ch = await this.#channel();
@@ -200,7 +204,7 @@ export class SftpFileServer implements FileServer {
       handle = await ch.request<Buffer>(`creating '${remote}'`, (cb) => sftp.open(remote, "wx", cb));
     } catch (error) {
       if (ch.alive && (await this.kind(remote).catch(() => null)) !== null) {
-        throw new Error(`a file already exists at '${remote}', and files are never overwritten`, { cause: error });
+        throw exists(remote, error);
       }
       throw await fail(error, 0);
     }

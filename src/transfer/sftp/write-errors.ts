@@ -9,6 +9,7 @@
  */
 import { posix } from "node:path";
 import { FileUploadError } from "../../errors";
+import { finalNameOf } from "../part-name";
 import type { SftpChannel } from "./channel";
 import { SFTP_STATUS, sftpCode } from "./channel";
 
@@ -72,5 +73,8 @@ export async function explainWriteFailure(
       (free !== null ? ` (the file system reports ${bytes(free)} free, so a quota is the most likely)` : "") +
       ". Check with the server's admins, or choose another source folder";
   }
-  return new FileUploadError(`Failed ${action} '${target}' on ${where} (${said}): ${cause}.`, { cause: error });
+  // A file is written under a temporary name; the user knows it by its final one.
+  const final = finalNameOf(target);
+  const shown = final === target ? `'${target}'` : `'${final}' (being written as '${posix.basename(target)}')`;
+  return new FileUploadError(`Failed ${action} ${shown} on ${where} (${said}): ${cause}.`, { cause: error });
 }
