@@ -125,9 +125,10 @@ export async function checkOnServer(
           path: into,
           existed: existed.has(into),
           writable: false,
+          // A transfer's own FileUploadError already says what to do.
           problem:
-            `Cannot write in the folder '${into}' on ${server.description}: ${clause(error)}. ` +
-            "Check that you may write there, or choose another source folder.",
+            `Cannot write in the folder '${into}' on ${server.description}: ${clause(error)}.` +
+            (error instanceof FileUploadError ? "" : " Check that you may write there, or choose another source folder."),
         });
       }
     }

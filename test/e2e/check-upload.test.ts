@@ -250,7 +250,11 @@ describe("checkUpload over HTTP and SFTP", () => {
     ]);
     expect(check.problems[0]!.message).toMatch(/^Cannot write in the folder '.*' on SFTP host .*permission denied/i);
     expect(check.problems[1]!.message).toMatch(/^Failed to create the folder '.*\/sub' on SFTP host .*permission denied/i);
-    for (const problem of check.problems) expect(problem.message).not.toContain("..");
+    for (const problem of check.problems) {
+      expect(problem.message).not.toContain("..");
+      // Said once, not once by the server and again by the check.
+      expect(problem.message.match(/choose another source folder/g)).toHaveLength(1);
+    }
     expect(check.probes).toEqual([]);
   });
 
