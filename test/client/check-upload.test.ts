@@ -6,6 +6,7 @@
  * was created in SciCat and nothing changed on the file server.
  */
 import * as path from "node:path";
+import { inspect } from "node:util";
 import { Client } from "../../src/client/client";
 import type { UploadCheck } from "../../src/client/check-upload-report";
 import { toMimeBundle } from "../../src/display";
@@ -328,6 +329,8 @@ describe.each(backends)("$name", (b) => {
     expect(html).toContain(blake2b(SPELLS));
     const text = bundle["text/plain"];
     expect(text).toBe(String(check));
+    // console.log and nested objects print the same text.
+    expect(inspect(check)).toBe(text);
     expect(text.split("\n").slice(0, 3)).toEqual([
       "Upload check: 2 problems: the upload would fail",
       "  ✗ invalid field (owner): required for raw datasets, but missing.",

@@ -173,13 +173,13 @@ describe("checkUpload over HTTP and SFTP", () => {
       { path: c.sourceFolder, existed: false, writable: true, problem: null },
       { path: `${c.sourceFolder}/sub`, existed: false, writable: true, problem: null },
     ]);
-    expect(check.probes).toHaveLength(2); // the small probe and the timed one, both in the source folder
+    expect(check.probes).toHaveLength(3); // the small probe and the timed one (written twice), all in the source folder
     for (const probe of check.probes) expect(path.dirname(probe)).toBe(c.sourceFolder);
     expect(check.leftOver).toEqual([]);
     expect(check.measuredRate).toBeGreaterThan(0);
     expect(check.estimatedSeconds).toBeGreaterThan(0);
     expect(existsSync(path.join(c.remoteRoot, "somewhere"))).toBe(false);
-    expect(check.notes.join("\n")).toMatch(/2 of 2 probe files were written and removed again/);
+    expect(check.notes.join("\n")).toMatch(/3 of 3 probe files were written and removed again/);
     expect(check.notes.join("\n")).toContain(`'${c.sourceFolder}/sub', which were created for it and removed again.`);
 
     // The upload then does what the check said.
@@ -250,7 +250,27 @@ describe("checkUpload over HTTP and SFTP", () => {
     ]);
     expect(check.problems[0]!.message).toMatch(/^Cannot write in the folder '.*' on SFTP host .*permission denied/i);
     expect(check.problems[1]!.message).toMatch(/^Failed to create the folder '.*\/sub' on SFTP host .*permission denied/i);
-    for (const problem of check.problems) expect(problem.message).not.toContain("..");
+    for (const problem of check.problems) {
+      expect(problem.message).not.toContain("..");
+      // Said once, not once by the server and again by the check.
+      expect(problem.message.match(/choose another source folder/g)).toHaveLength(1);
+    }
+    expect(check.probes).toEqual([]);
+  });
+
+  it("a file where a folder must go: named, and left as it was", async () => {
+    const c = freshCase();
+    writeFileSync(path.join(c.remoteRoot, "somewhere"), "not a folder");
+    const check = await checkUnchanged(client(sftp()), guideDataset(c));
+    expect(check.problems).toEqual([
+      {
+        kind: "not-writable",
+        subject: `${c.remoteRoot}/somewhere`,
+        message:
+          `Cannot create the folder '${c.remoteRoot}/somewhere' on SFTP host '127.0.0.1:${sshd.port}': a file is in ` +
+          "the way. Choose another source folder or remote path.",
+      },
+    ]);
     expect(check.probes).toEqual([]);
   });
 
