@@ -165,3 +165,29 @@ describe("uploads with progress on the fake transfer's speed", () => {
     widget.close();
   });
 });
+
+describe("downloads with progress", () => {
+  it("shows the bytes of a download and ends done", async () => {
+    const { FakeFileTransfer } = await import("../../../src/testing/fake-file-transfer");
+    const { FakeClient } = await import("../../../src/testing/fake-client");
+    const { downloadWithProgress } = await import("../../../src/widgets");
+    const dir = mkdtempSync(path.join(tmpdir(), "download-speed-"));
+    writeFileSync(path.join(dir, "a.dat"), Buffer.alloc(300_000, 3));
+    const fileTransfer = new FakeFileTransfer({ bytesPerSecond: 1_000_000 });
+    const client = FakeClient.withoutLogin({ url: "https://fake.scicat", fileTransfer });
+    const dataset = rawDataset();
+    dataset.addLocalFiles(path.join(dir, "a.dat"), { basePath: dir });
+    const uploaded = await client.uploadNewDatasetNow(dataset);
+    const widget = new TransferProgressWidget("download");
+    const downloaded = await downloadWithProgress(client, uploaded, { target: path.join(dir, "down"), widget });
+    expect(downloaded.files[0]?.localPath).toBe(path.join(dir, "down", "a.dat"));
+    expect(frontEnd.state(widget.modelId)).toMatchObject({
+      direction: "download",
+      status: "done",
+      overall: { label: "total", bytesDone: 300_000, bytesTotal: 300_000 },
+      message: `Downloaded to ${path.join(dir, "down")}.`,
+    });
+    expect(frontEnd.updates(widget.modelId)).toBeGreaterThan(2); // it moved on the way, not just at the end
+    widget.close();
+  });
+});
