@@ -61,6 +61,12 @@ function onlyFromObjectLiterals(context, reflection) {
   return declarations.length > 0 && declarations.every((d) => ts.isPropertyAssignment(d) || ts.isShorthandPropertyAssignment(d));
 }
 
+/** TypeDoc does not check members of parameter types, and warns about names listed needlessly. */
+function insideParameter(reflection) {
+  for (let r = reflection.parent; r; r = r.parent) if (r.kindOf(ReflectionKind.Parameter)) return true;
+  return false;
+}
+
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
     const project = context.project;
@@ -72,11 +78,12 @@ export function load(app) {
       const field = source?.table.find((f) => f[source.key] === reflection.name);
       if (field) {
         reflection.comment = new Comment([{ kind: "text", text: fieldDoc(field) }]);
-      } else if (onlyFromObjectLiterals(context, reflection)) {
+      } else if (onlyFromObjectLiterals(context, reflection) && !insideParameter(reflection)) {
         dataOnly.push(reflection.getFriendlyFullName());
       }
     }
     const intentional = app.options.getValue("intentionallyNotDocumented");
-    app.options.setValue("intentionallyNotDocumented", [...intentional, ...dataOnly]);
+    // One name may stand for several reflections (every `get` overload); TypeDoc wants each once.
+    app.options.setValue("intentionallyNotDocumented", [...new Set([...intentional, ...dataOnly])]);
   });
 }

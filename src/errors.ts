@@ -10,6 +10,7 @@ import type { RemotePath } from "./values/remote-path";
 
 /** Base class of every error raised on purpose by scitacean-ts. */
 export class ScitaceanError extends Error {
+  /** The class name, which stack traces and logs show. */
   override name = "ScitaceanError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -33,6 +34,7 @@ export interface ScicatCommErrorOptions {
 
 /** SciCat answered with an error, or could not be reached. */
 export class ScicatCommError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "ScicatCommError";
   /** HTTP status of SciCat's answer, or `null` if SciCat did not answer. */
   readonly status: number | null;
@@ -64,11 +66,13 @@ export class ScicatCommError extends ScitaceanError {
 
 /** Logging in to SciCat failed. */
 export class ScicatLoginError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "ScicatLoginError";
 }
 
 /** A file's checksum does not match the one stored in SciCat. */
 export class IntegrityError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "IntegrityError";
 }
 
@@ -78,6 +82,7 @@ export class IntegrityError extends ScitaceanError {
  * files left behind are in {@link FileUploadError.leftOver}.
  */
 export class FileUploadError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "FileUploadError";
   /** Full remote paths of files this upload wrote and could not remove; empty if none are left. */
   readonly leftOver: readonly string[];
@@ -102,7 +107,9 @@ export interface ValidationIssue {
  * one by one so that tables and widgets can highlight the fields concerned.
  */
 export class ValidationError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "ValidationError";
+  /** Every problem found, one per field and check. */
   readonly issues: readonly ValidationIssue[];
   constructor(what: string, issues: readonly ValidationIssue[]) {
     const lines = issues.map((i) => `  ${i.field}: ${i.message}`);
@@ -131,6 +138,7 @@ export interface PartialUploadState {
  * exactly what exists and what to do about it.
  */
 export class PartialUploadError extends ScitaceanError implements PartialUploadState {
+  /** The class name, which stack traces and logs show. */
   override name = "PartialUploadError";
   readonly pid: string | null;
   readonly sourceFolder: string;
@@ -149,6 +157,7 @@ export class PartialUploadError extends ScitaceanError implements PartialUploadS
  * server cannot be reached or refuses the login. The message says which.
  */
 export class FileNotAccessibleError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "FileNotAccessibleError";
   /** The remote path concerned, if there is one. */
   readonly remotePath: RemotePath | null;

@@ -17,7 +17,9 @@ import * as util from "node:util";
 
 /** A Jupyter MIME bundle: representations of one object keyed by MIME type. */
 export type MimeBundle = {
+  /** The HTML form. */
   "text/html"?: string;
+  /** The text form, for `console.log` and front ends without HTML. */
   "text/plain": string;
   [mime: string]: string | undefined;
 };

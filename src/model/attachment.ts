@@ -48,6 +48,7 @@ export interface Attachment extends WritableProps<Fields>, ReadOnlyProps<Fields>
  * }));
  */
 export class Attachment {
+  /** @internal */
   declare [VALUES]: Record<string, unknown>;
 
   constructor(init: AttachmentInit, readOnly: ReadOnlyInit<Fields> = {}) {
@@ -89,6 +90,7 @@ export class Attachment {
     return other instanceof Attachment && sameValues(this, other, ATTACHMENT_FIELDS);
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     return `Attachment(caption='${this.caption}', ownerGroup='${this.ownerGroup}'${this.id ? `, id='${this.id}'` : ""})`;
   }

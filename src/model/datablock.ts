@@ -68,11 +68,17 @@ export class OrigDatablock {
   readonly checksumAlgorithm: string | null;
   /** SciCat's id of the block, `null` until uploaded. */
   readonly datablockId: string | null;
+  /** Groups that may read the datablock besides the owner group. */
   readonly accessGroups: string[] | null;
+  /** When SciCat created the datablock. */
   readonly createdAt: Date | null;
+  /** Who created the datablock in SciCat. */
   readonly createdBy: string | null;
+  /** When SciCat last changed the datablock. */
   readonly updatedAt: Date | null;
+  /** Who last changed the datablock in SciCat. */
   readonly updatedBy: string | null;
+  /** Whether the datablock is published. */
   readonly isPublished: boolean | null;
   #files: File[] = [];
 
@@ -81,11 +87,17 @@ export class OrigDatablock {
       checksumAlgorithm?: string | null;
       files?: readonly File[];
       datablockId?: string | null;
+      /** Groups that may read the datablock besides the owner group. */
       accessGroups?: string[] | null;
+      /** When SciCat created the datablock. */
       createdAt?: Date | null;
+      /** Who created the datablock in SciCat. */
       createdBy?: string | null;
+      /** When SciCat last changed the datablock. */
       updatedAt?: Date | null;
+      /** Who last changed the datablock in SciCat. */
       updatedBy?: string | null;
+      /** Whether the datablock is published. */
       isPublished?: boolean | null;
     } = {},
   ) {
@@ -117,11 +129,17 @@ export class OrigDatablock {
       checksumAlgorithm,
       files: (model.dataFileList ?? []).map((f) => File.fromDownloadModel(f, { checksumAlgorithm })),
       datablockId: model._id ?? model.id ?? null,
+      /** Groups that may read the datablock besides the owner group. */
       accessGroups: model.accessGroups ?? null,
+      /** When SciCat created the datablock. */
       createdAt: optionalDate(model.createdAt),
+      /** Who created the datablock in SciCat. */
       createdBy: model.createdBy ?? null,
+      /** When SciCat last changed the datablock. */
       updatedAt: optionalDate(model.updatedAt),
+      /** Who last changed the datablock in SciCat. */
       updatedBy: model.updatedBy ?? null,
+      /** Whether the datablock is published. */
       isPublished: model.isPublished ?? null,
     });
   }
