@@ -18,12 +18,15 @@ export const ERROR_COLOR = "#d32f2f";
 /** The dim grey of the sanitized view, legible on white and on black. */
 export const DIM_COLOR = "rgba(128, 128, 128, 0.95)";
 
-/** Cells read left to right: JupyterLab right-aligns every table cell by default. */
-export const ALIGN_LEFT: Html = trusted(' style="text-align:left"');
+/**
+ * Cells read left to right and from the top: JupyterLab right-aligns and vertically centres
+ * every table cell by default, which scatters a row whose description wraps.
+ */
+export const ALIGN_LEFT: Html = trusted(' style="text-align:left;vertical-align:top"');
 /** Numbers (file sizes) stay right-aligned. */
-export const ALIGN_RIGHT: Html = trusted(' style="text-align:right"');
+export const ALIGN_RIGHT: Html = trusted(' style="text-align:right;vertical-align:top"');
 /** A value cell of a row that needs fixing. */
-export const ERROR_CELL: Html = trusted(` style="text-align:left;color:${ERROR_COLOR}"`);
+export const ERROR_CELL: Html = trusted(` style="text-align:left;vertical-align:top;color:${ERROR_COLOR}"`);
 /** A row that needs fixing: the same tint and left bar as the style sheet draws. */
 export const ERROR_ROW: Html = trusted(
   ` style="background-color:rgba(211, 47, 47, 0.1);box-shadow:inset 3px 0 0 ${ERROR_COLOR}"`,

@@ -86,6 +86,7 @@ interface Seen {
   svgs: number;
   pidMark: { text: string; width: number; title: string | null };
   requiredMarks: Array<{ text: string; width: number; color: string }>;
+  /** `text-align vertical-align` of every cell of the main table, as computed. */
   aligns: string[];
   invalid: { text: string; width: number; title: string | null; rowTitle: string | null; color: string } | null;
 }
@@ -120,7 +121,9 @@ async function look(repr: Locator): Promise<Seen> {
         width: box(e),
         color: getComputedStyle(e).color,
       })),
-      aligns: Array.from(main?.querySelectorAll("td, th") ?? []).map((e) => getComputedStyle(e).textAlign),
+      aligns: Array.from(main?.querySelectorAll("td, th") ?? []).map(
+        (e) => `${getComputedStyle(e).textAlign} ${getComputedStyle(e).verticalAlign}`,
+      ),
       invalid: bad
         ? {
             text: box(problemMark) > 0 ? (problemMark?.textContent ?? "") : "",
@@ -149,7 +152,7 @@ test("a saved executed notebook, opened untrusted in JupyterLab, keeps the marks
   for (const mark of shown.requiredMarks) expect(mark).toMatchObject({ text: "*", color: RED });
   for (const mark of shown.requiredMarks) expect(mark.width).toBeGreaterThan(2);
   expect(shown.aligns.length).toBeGreaterThan(20);
-  expect(new Set(shown.aligns)).toEqual(new Set(["left"]));
+  expect(new Set(shown.aligns)).toEqual(new Set(["left top"]));
   expect(shown.invalid).toBeNull(); // the downloaded dataset is fine
 
   const invalid = await look(datasetOutput(page, await cellIndex("invalid-source-folder")));
@@ -162,6 +165,8 @@ test("a saved executed notebook, opened untrusted in JupyterLab, keeps the marks
 
   await datasetOutput(page, await cellIndex("show-dataset")).scrollIntoViewIfNeeded();
   await saveScreenshot(page, "saved-notebook-untrusted");
+  await datasetOutput(page, await cellIndex("invalid-source-folder")).scrollIntoViewIfNeeded();
+  await saveScreenshot(page, "saved-notebook-untrusted-invalid");
   await page.close();
 });
 
@@ -172,7 +177,7 @@ test("the same notebook run in the lab (trusted) shows the live look: style shee
   expect(shown.styleElements).toBe(1);
   expect(shown.pidMark.text).toBe("svg");
   expect(shown.pidMark.width).toBeGreaterThan(4);
-  expect(new Set(shown.aligns)).toEqual(new Set(["left"]));
+  expect(new Set(shown.aligns)).toEqual(new Set(["left top"]));
   const invalid = await look(datasetOutput(page, await cellIndex("invalid-source-folder")));
   // The text mark is a fallback only: the live view shows the row's tint and tooltip instead.
   expect(invalid.invalid).toMatchObject({ text: "" });
@@ -194,7 +199,7 @@ test("nbconvert's HTML export of the executed notebook reads the same", async ()
   expect(shown.pidMark.width).toBeGreaterThan(4);
   expect(shown.pidMark.title).toBe("read-only: set by SciCat");
   for (const mark of shown.requiredMarks) expect(mark.text).toBe("*");
-  expect(new Set(shown.aligns)).toEqual(new Set(["left"]));
+  expect(new Set(shown.aligns)).toEqual(new Set(["left top"]));
   const invalid = await look(reprs.last());
   expect(invalid.invalid?.title).toMatch(/^sourceFolder: /);
   expect(invalid.invalid?.color).toBe(RED);

@@ -86,11 +86,12 @@ describe("a downloaded dataset without style sheet and SVG", () => {
     expect(findAll(root, (e) => textOf(e) === LOCK_MARK && hasClass(e, "cean-fallback")).length).toBeGreaterThan(1);
   });
 
-  it("left-aligns every cell inline (JupyterLab right-aligns table cells), sizes right", () => {
+  it("aligns every cell left and top inline (JupyterLab right-aligns and centres table cells), sizes right", () => {
     const cells = [...byTag(root, "td"), ...byTag(root, "th")];
     expect(cells.length).toBeGreaterThan(40);
     for (const cell of cells) {
       expect(styleOf(cell, "text-align")).toBe(hasClass(cell, "cean-file-size") ? "right" : "left");
+      expect(styleOf(cell, "vertical-align")).toBe("top");
     }
   });
 
