@@ -79,7 +79,8 @@ export interface StartJupyterLabOptions {
   startTimeoutMs?: number;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on the loopback interface that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

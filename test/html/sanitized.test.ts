@@ -10,10 +10,21 @@ import { LOCK_MARK, PROBLEM_MARK } from "../../src/html/icons";
 import { ERROR_COLOR } from "../../src/html/inline-style";
 import { TABLE_STYLE } from "../../src/html/styles";
 import { Attachment } from "../../src/model/attachment";
-import { Dataset } from "../../src/model/dataset";
 import { File } from "../../src/model/file";
 import { setupFakeClient, THAUM_FLUX_PID } from "../../src/testing";
-import { byClass, byTag, enterGuideFolder, findAll, guideDataset, hasClass, only, parseHtml, textOf, type Element } from "./helpers";
+import {
+  byClass,
+  byTag,
+  enterGuideFolder,
+  findAll,
+  guideDataset,
+  hasClass,
+  minimalRaw,
+  only,
+  parseHtml,
+  textOf,
+  type Element,
+} from "./helpers";
 
 /** Drops what JupyterLab's sanitizer drops from our markup (see the file comment). */
 function sanitize(markup: string): string {
@@ -48,19 +59,6 @@ const fieldRow = (root: Element, name: string): Element => {
   return rows[0] as Element;
 };
 const flagText = (tr: Element): string => textOf(only(tr, "cean-field-flag"));
-
-function minimalRaw(extra: Partial<ConstructorParameters<typeof Dataset>[0]> = {}): Dataset {
-  return new Dataset({
-    type: "raw",
-    contactEmail: "p.stibbons@uu.am",
-    creationLocation: "UnseenUniversity",
-    owner: "Ponder Stibbons",
-    ownerGroup: "uu",
-    principalInvestigator: "Ponder Stibbons",
-    sourceFolder: "/hex/ps/thaum",
-    ...extra,
-  });
-}
 
 describe("a downloaded dataset without style sheet and SVG", () => {
   let root: Element;

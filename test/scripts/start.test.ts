@@ -4,25 +4,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readlink, realpath, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freePort } from "../browser/jupyterlab";
 
 jest.setTimeout(240_000);
 
 const REPO = path.resolve(__dirname, "..", "..");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let home: string;
 let child: ChildProcess | undefined;
