@@ -89,6 +89,8 @@ interface Seen {
   /** `text-align vertical-align` of every cell of the main table, as computed. */
   aligns: string[];
   invalid: { text: string; width: number; title: string | null; rowTitle: string | null; color: string } | null;
+  /** Computed colour of the first dimmed `null` of the main table. */
+  nullColor: string;
 }
 
 async function look(repr: Locator): Promise<Seen> {
@@ -108,7 +110,9 @@ async function look(repr: Locator): Promise<Seen> {
     const bad = root.querySelector("tr.cean-error");
     const problemMark = bad?.querySelector(".cean-problem-mark");
     const value = bad?.querySelector(".cean-field-value");
+    const empty = main?.querySelector(".cean-empty");
     return {
+      nullColor: empty ? getComputedStyle(empty).color : "",
       styleElements: root.querySelectorAll("style").length,
       svgs: root.querySelectorAll("svg").length,
       pidMark: {
@@ -138,6 +142,8 @@ async function look(repr: Locator): Promise<Seen> {
 }
 
 const RED = "rgb(211, 47, 47)";
+/** DIM_COLOR of src/html/inline-style.ts as the browser computes it. */
+const INLINE_DIM = "rgba(128, 128, 128, 0.95)";
 
 test("a saved executed notebook, opened untrusted in JupyterLab, keeps the marks and alignment", async () => {
   const page = await openNotebook(browser, lab, "saved.ipynb", { waitForKernel: false });
@@ -154,6 +160,7 @@ test("a saved executed notebook, opened untrusted in JupyterLab, keeps the marks
   expect(shown.aligns.length).toBeGreaterThan(20);
   expect(new Set(shown.aligns)).toEqual(new Set(["left top"]));
   expect(shown.invalid).toBeNull(); // the downloaded dataset is fine
+  expect(shown.nullColor).toBe(INLINE_DIM); // the inline colour, as there is no style sheet
 
   const invalid = await look(datasetOutput(page, await cellIndex("invalid-source-folder")));
   expect(invalid.styleElements).toBe(0);
@@ -176,6 +183,9 @@ test("the same notebook run in the lab (trusted) shows the live look: style shee
   const shown = await look(datasetOutput(page, await cellIndex("show-dataset")));
   expect(shown.styleElements).toBe(1);
   expect(shown.pidMark.text).toBe("svg");
+  // The theme's colours win over the literal inline ones where the style sheet is present.
+  expect(shown.nullColor).not.toBe("");
+  expect(shown.nullColor).not.toBe(INLINE_DIM);
   expect(shown.pidMark.width).toBeGreaterThan(4);
   expect(new Set(shown.aligns)).toEqual(new Set(["left top"]));
   const invalid = await look(datasetOutput(page, await cellIndex("invalid-source-folder")));
