@@ -14,6 +14,12 @@ export JUPYTER_PATH="$repo/.venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 
 args=(--no-browser --ip="${HOST:-127.0.0.1}" --port="${PORT:-8888}" --ServerApp.root_dir="$repo/notebooks"
   --MappingKernelManager.default_kernel_name=tslab)
+# The file browser shows the tutorials, not the node_modules link that lets them import
+# scitacean-ts (the kernel resolves imports on disk, so hiding it changes nothing for them).
+# Jupyter's own defaults come first: the option replaces the list.
+for glob in __pycache__ '*.pyc' '*.pyo' .DS_Store '*~' node_modules .ipynb_checkpoints; do
+  args+=(--ContentsManager.hide_globs="$glob")
+done
 [[ $(id -u) -eq 0 ]] && args+=(--allow-root)
 
 echo "start: JupyterLab on the notebooks in $repo/notebooks (kernel: tslab)."

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite (npm test): setup, typecheck, lint, jest, then notebooks in real tslab kernels.
-# Ends with one line "N passed, N failed" (jest tests + notebook runs + the secrets scan; a failed
-# typecheck or lint, or a test runner that could not report, counts as one failure) and exits non-zero
-# on any failure. The run's output is kept in build/test-output.log.
+# The whole test suite (npm test): setup, typecheck, lint, jest, then notebooks in real tslab kernels,
+# then the docs site built from them (npm run docs) and its checks, and last a secrets scan.
+# Ends with one line "N passed, N failed" (jest tests + notebook runs + docs build and checks + the secrets
+# scan; a failed typecheck or lint, or a test runner that could not report, counts as one failure) and exits
+# non-zero on any failure. The run's output is kept in build/test-output.log.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,7 +19,7 @@ if ! bash scripts/setup.sh; then
   exit 1
 fi
 
-rm -rf build/notebooks build/jest-results.json
+rm -rf build/notebooks build/jest-results.json build/jest-docs-results.json
 mkdir -p build/notebooks
 passed=0
 failed=0
@@ -35,18 +36,24 @@ if ! npm run --silent lint; then
   failed=$((failed + 1))
 fi
 
+# Runs jest with the given arguments and adds its passed and failed tests to the totals.
+jest_counted() {
+  local results=$1 rc=0 jp jf
+  shift
+  npx jest --json --outputFile="$results" "$@" || rc=$?
+  # Suites that fail to compile report no tests, so count them as failures too.
+  read -r jp jf < <(node -e '
+    try {
+      const r = require(require("path").resolve(process.argv[1]));
+      console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);
+    } catch { console.log(0, 0); }' "$results")
+  if [[ $rc -ne 0 && $jf -eq 0 ]]; then jf=1; fi # jest failed without reporting a failed test
+  passed=$((passed + jp))
+  failed=$((failed + jf))
+}
+
 echo "== jest"
-jest_rc=0
-npx jest --json --outputFile=build/jest-results.json || jest_rc=$?
-# Suites that fail to compile report no tests, so count them as failures too.
-read -r jp jf < <(node -e '
-  try {
-    const r = require("./build/jest-results.json");
-    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);
-  } catch { console.log(0, 0); }')
-if [[ $jest_rc -ne 0 && $jf -eq 0 ]]; then jf=1; fi # jest failed without reporting a failed test
-passed=$((passed + jp))
-failed=$((failed + jf))
+jest_counted build/jest-results.json
 
 echo "== notebooks"
 report=build/notebooks/report.jsonl
@@ -102,7 +109,15 @@ read -r np nf < <(node -e '
 passed=$((passed + np))
 failed=$((failed + nf))
 
-echo "test: executed notebooks are in build/notebooks/"
+# The docs site reuses the executed notebooks, so it is built and checked after them.
+echo "== docs"
+if bash scripts/docs.sh; then
+  passed=$((passed + 1))
+  jest_counted build/jest-docs-results.json -c jest.docs.config.js # links, pages, the site in chromium
+else
+  echo "test: docs build FAILED (npm run docs)"
+  failed=$((failed + 1))
+fi
 
 # Last: no token, password, passphrase or private key of the tests in anything the run printed or saved.
 echo "== secrets scan"
@@ -113,5 +128,6 @@ else
   failed=$((failed + 1))
 fi
 
+echo "test: executed notebooks are in build/notebooks/, the docs site in build/docs/"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -11,6 +11,7 @@ import type { RemotePath } from "./values/remote-path";
 
 /** Base class of every error raised on purpose by scitacean-ts. */
 export class ScitaceanError extends Error {
+  /** The class name, which stack traces and logs show. */
   override name = "ScitaceanError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -34,6 +35,7 @@ export interface ScicatCommErrorOptions {
 
 /** SciCat answered with an error, or could not be reached. */
 export class ScicatCommError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "ScicatCommError";
   /** HTTP status of SciCat's answer, or `null` if SciCat did not answer. */
   readonly status: number | null;
@@ -65,11 +67,13 @@ export class ScicatCommError extends ScitaceanError {
 
 /** Logging in to SciCat failed. */
 export class ScicatLoginError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "ScicatLoginError";
 }
 
 /** A file's checksum does not match the one stored in SciCat. */
 export class IntegrityError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "IntegrityError";
 }
 
@@ -79,6 +83,7 @@ export class IntegrityError extends ScitaceanError {
  * files left behind are in {@link FileUploadError.leftOver}.
  */
 export class FileUploadError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "FileUploadError";
   /** Full remote paths of files this upload wrote and could not remove; empty if none are left. */
   readonly leftOver: readonly string[];
@@ -103,7 +108,9 @@ export interface ValidationIssue {
  * one by one so that tables and widgets can highlight the fields concerned.
  */
 export class ValidationError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "ValidationError";
+  /** Every problem found, one per field and check. */
   readonly issues: readonly ValidationIssue[];
   constructor(what: string, issues: readonly ValidationIssue[]) {
     // All issues stay in `issues`; the message names the first ones, so that it stays readable.
@@ -133,6 +140,7 @@ export interface PartialUploadState {
  * exactly what exists and what to do about it.
  */
 export class PartialUploadError extends ScitaceanError implements PartialUploadState {
+  /** The class name, which stack traces and logs show. */
   override name = "PartialUploadError";
   readonly pid: string | null;
   readonly sourceFolder: string;
@@ -151,6 +159,7 @@ export class PartialUploadError extends ScitaceanError implements PartialUploadS
  * server cannot be reached or refuses the login. The message says which.
  */
 export class FileNotAccessibleError extends ScitaceanError {
+  /** The class name, which stack traces and logs show. */
   override name = "FileNotAccessibleError";
   /** The remote path concerned, if there is one. */
   readonly remotePath: RemotePath | null;

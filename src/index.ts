@@ -7,6 +7,8 @@
  * import { setupFakeClient } from "scitacean-ts/testing";
  * const client = setupFakeClient();
  * const dset = await client.getDataset("20.500.12269/72fe3ff6-105b-4c7f-b9d0-073b67c90ec3");
+ *
+ * @module scitacean-ts
  */
 
 // Rich display of every object in notebooks (registers renderers on the classes below).

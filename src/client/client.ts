@@ -57,11 +57,14 @@ export interface TransferProgressEvent<Phase extends string> {
   readonly file?: FileProgress;
 }
 
+/** What `onProgress` of an upload receives. */
 export type UploadProgress = TransferProgressEvent<UploadPhase>;
+/** What `onProgress` of a download receives. */
 export type DownloadProgress = TransferProgressEvent<DownloadPhase>;
 
 /** Options of {@link Client.uploadNewDatasetNow}. */
 export interface UploadOptions {
+  /** Called with every step of the upload (phases and bytes). */
   onProgress?: (progress: UploadProgress) => void;
   /**
    * Cancels the upload until the dataset is being created: files already
@@ -84,7 +87,9 @@ export interface DownloadOptions {
    * to date (as in Scitacean; downloads are still checked with the datablock's algorithm).
    */
   checksumAlgorithm?: string | null;
+  /** Called with every step of the download (phases and bytes). */
   onProgress?: (progress: DownloadProgress) => void;
+  /** Aborts the download; files already complete stay, partial ones are removed. */
   signal?: AbortSignal;
 }
 

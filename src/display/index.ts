@@ -23,7 +23,9 @@ export type MimeData = string | { [key: string]: unknown };
 
 /** A Jupyter MIME bundle: representations of one object keyed by MIME type. */
 export type MimeBundle = {
+  /** The HTML form. */
   "text/html"?: string;
+  /** The text form, for `console.log` and front ends without HTML. */
   "text/plain": string;
   [mime: string]: MimeData | undefined;
 };

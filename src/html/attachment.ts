@@ -6,6 +6,7 @@ import { ATTACHMENT_FIELDS, type Attachment } from "../model/attachment";
 import { Thumbnail } from "../values/thumbnail";
 import { html, type Html } from "./escape";
 import { flagsHtml } from "./icons";
+import { ALIGN_LEFT, DIM_TEXT } from "./inline-style";
 import type { MimeBundle } from "./mime-bundle";
 import { ATTACHMENT_STYLE, THUMBNAIL_STYLE } from "./styles";
 import { oneLine, valueHtml, valueText } from "./values";
@@ -36,7 +37,7 @@ function rowsOf(attachment: Attachment): AttachmentRow[] {
 
 function rowHtml(row: AttachmentRow): Html {
   // Attachments show no required stars: the only required fields are the caption and the owner group.
-  return html`<tr class="cean-field"><td class="cean-field-flag">${flagsHtml({ readOnly: row.readOnly, required: false })}</td><td class="cean-field-name">${row.name}</td><td class="cean-field-type">${row.type}</td><td class="cean-field-value">${valueHtml(row.value)}</td></tr>`;
+  return html`<tr class="cean-field"><td class="cean-field-flag"${ALIGN_LEFT}>${flagsHtml({ readOnly: row.readOnly, required: false })}</td><td class="cean-field-name"${ALIGN_LEFT}>${row.name}</td><td class="cean-field-type"${ALIGN_LEFT}>${row.type}</td><td class="cean-field-value"${ALIGN_LEFT}>${valueHtml(row.value)}</td></tr>`;
 }
 
 /**
@@ -45,7 +46,7 @@ function rowHtml(row: AttachmentRow): Html {
  */
 function imageHtml(thumbnail: Thumbnail, alt: string): Html {
   if (thumbnail.mime === null) {
-    return html`<span class="cean-empty">image of unknown type</span>`;
+    return html`<span class="cean-empty"${DIM_TEXT}>image of unknown type</span>`;
   }
   return html`<img class="cean-thumbnail-image" src="${thumbnail.serialize()}" alt="${alt}">`;
 }
@@ -53,12 +54,12 @@ function imageHtml(thumbnail: Thumbnail, alt: string): Html {
 /** The HTML display of an attachment. */
 export function attachmentHtml(attachment: Attachment): string {
   const caption = attachment.caption;
-  const heading = caption === null || caption === "" ? html`<span class="cean-empty">no caption</span>` : valueHtml(caption);
+  const heading = caption === null || caption === "" ? html`<span class="cean-empty"${DIM_TEXT}>no caption</span>` : valueHtml(caption);
   // A thumbnail SciCat sent in a form that could not be read is kept as it came: shown as a value, not an image.
   const thumbnail: unknown = attachment.thumbnail;
   const image =
     thumbnail === null ? null : thumbnail instanceof Thumbnail ? imageHtml(thumbnail, valueText(caption)) : valueHtml(thumbnail);
-  return html`<div class="cean-repr cean-attachment-repr">${ATTACHMENT_STYLE}<div class="cean-attachment"><div class="cean-attachment-info"><div class="cean-info-line">${heading}</div><details class="cean-section cean-attachment-details"><summary>Fields</summary><table class="cean-table cean-attachment-table"><colgroup><col class="cean-col-flag"><col class="cean-col-name"><col class="cean-col-type"><col class="cean-col-attachment-value"></colgroup><thead><tr class="cean-header"><th class="cean-field-flag"></th><th class="cean-field-name">Name</th><th class="cean-field-type">Type</th><th class="cean-field-value">Value</th></tr></thead><tbody>${rowsOf(attachment).map(rowHtml)}</tbody></table></details></div><div class="cean-thumbnail">${image}</div></div></div>`
+  return html`<div class="cean-repr cean-attachment-repr">${ATTACHMENT_STYLE}<div class="cean-attachment"><div class="cean-attachment-info"><div class="cean-info-line">${heading}</div><details class="cean-section cean-attachment-details"><summary>Fields</summary><table class="cean-table cean-attachment-table"><colgroup><col class="cean-col-flag"><col class="cean-col-name"><col class="cean-col-type"><col class="cean-col-attachment-value"></colgroup><thead><tr class="cean-header"><th class="cean-field-flag"${ALIGN_LEFT}></th><th class="cean-field-name"${ALIGN_LEFT}>Name</th><th class="cean-field-type"${ALIGN_LEFT}>Type</th><th class="cean-field-value"${ALIGN_LEFT}>Value</th></tr></thead><tbody>${rowsOf(attachment).map(rowHtml)}</tbody></table></details></div><div class="cean-thumbnail">${image}</div></div></div>`
     .markup;
 }
 

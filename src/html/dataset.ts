@@ -10,6 +10,7 @@ import { datasetRows, type FieldRow } from "./dataset-rows";
 import { html, type Html } from "./escape";
 import { fileViews, filesSummary, filesTableHtml, filesText, type FileView } from "./files";
 import { flagsHtml } from "./icons";
+import { ALIGN_LEFT, DIM_TEXT, ERROR_CELL, ERROR_ROW, ERROR_TEXT } from "./inline-style";
 import type { MimeBundle } from "./mime-bundle";
 import { TABLE_STYLE } from "./styles";
 import { boundedHtml, metadataHtml, metadataText, oneLine, valueHtml, valueText } from "./values";
@@ -31,13 +32,15 @@ const problemText = (row: FieldRow): string => row.messages.map((m) => `${row.na
 function fieldRowHtml(row: FieldRow): Html {
   const status = STATUS_CLASS[row.status];
   const classes = status === null ? "cean-field" : `cean-field ${status}`;
-  const title = row.messages.length === 0 ? null : html` title="${problemText(row)}"`;
-  return html`<tr class="${classes}"${title}><td class="cean-field-flag">${flagsHtml(row)}</td><td class="cean-field-name">${row.name}</td><td class="cean-field-type">${row.type}</td><td class="cean-field-value">${valueHtml(row.value)}</td><td class="cean-field-description">${row.description}</td></tr>`;
+  const problem = row.messages.length === 0 ? null : problemText(row);
+  const title = problem === null ? null : html` title="${problem}"${ERROR_ROW}`;
+  const valueStyle = problem === null ? ALIGN_LEFT : ERROR_CELL;
+  return html`<tr class="${classes}"${title}><td class="cean-field-flag"${ALIGN_LEFT}>${flagsHtml({ ...row, problem })}</td><td class="cean-field-name"${ALIGN_LEFT}>${row.name}</td><td class="cean-field-type"${ALIGN_LEFT}>${row.type}</td><td class="cean-field-value"${valueStyle}>${valueHtml(row.value)}</td><td class="cean-field-description"${ALIGN_LEFT}>${row.description}</td></tr>`;
 }
 
 const FIELD_COLUMNS = html`<colgroup><col class="cean-col-flag"><col class="cean-col-name"><col class="cean-col-type"><col class="cean-col-value"><col class="cean-col-description"></colgroup>`;
 
-const FIELD_HEADER = html`<thead><tr class="cean-header"><th class="cean-field-flag"></th><th class="cean-field-name">Name</th><th class="cean-field-type">Type</th><th class="cean-field-value">Value</th><th class="cean-field-description">Description</th></tr></thead>`;
+const FIELD_HEADER = html`<thead><tr class="cean-header"><th class="cean-field-flag"${ALIGN_LEFT}></th><th class="cean-field-name"${ALIGN_LEFT}>Name</th><th class="cean-field-type"${ALIGN_LEFT}>Type</th><th class="cean-field-value"${ALIGN_LEFT}>Value</th><th class="cean-field-description"${ALIGN_LEFT}>Description</th></tr></thead>`;
 
 function mainTableHtml(rows: readonly FieldRow[]): Html {
   return html`<table class="cean-table cean-dataset cean-main-fields">${FIELD_COLUMNS}${FIELD_HEADER}<tbody>${rows.map(fieldRowHtml)}</tbody></table>`;
@@ -49,7 +52,7 @@ function mainTableHtml(rows: readonly FieldRow[]): Html {
  */
 function advancedSectionHtml(rows: readonly FieldRow[]): Html {
   const flagged = rows.filter((r) => r.status !== "ok").length;
-  const note = flagged === 0 ? null : html` <span class="cean-summary-note cean-problems">${problemCount(flagged)}</span>`;
+  const note = flagged === 0 ? null : html` <span class="cean-summary-note cean-problems"${ERROR_TEXT}>${problemCount(flagged)}</span>`;
   return html`<details class="cean-section cean-dataset-details"><summary>Advanced fields${note}</summary><table class="cean-table cean-dataset cean-advanced-fields">${FIELD_COLUMNS}<tbody>${rows.map(fieldRowHtml)}</tbody></table></details>`;
 }
 
@@ -64,12 +67,12 @@ function metadataSectionHtml(meta: Record<string, unknown>): Html {
   const entries = Object.entries(meta);
   const rows =
     entries.length === 0
-      ? html`<tr class="cean-no-metadata"><td colspan="2"><span class="cean-empty">no scientific metadata</span></td></tr>`
+      ? html`<tr class="cean-no-metadata"><td colspan="2"${ALIGN_LEFT}><span class="cean-empty"${DIM_TEXT}>no scientific metadata</span></td></tr>`
       : entries.map(
           ([key, value]) =>
-            html`<tr class="cean-metadata-entry"><td class="cean-metadata-name">${boundedHtml(key)}</td><td class="cean-metadata-value">${metadataHtml(value)}</td></tr>`,
+            html`<tr class="cean-metadata-entry"><td class="cean-metadata-name"${ALIGN_LEFT}>${boundedHtml(key)}</td><td class="cean-metadata-value"${ALIGN_LEFT}>${metadataHtml(value)}</td></tr>`,
         );
-  return html`<details class="cean-section cean-dataset-metadata"><summary>Scientific Metadata <span class="cean-summary-note">${entryCount(entries.length)}</span></summary><table class="cean-table cean-metadata"><colgroup><col class="cean-col-metadata-name"><col class="cean-col-metadata-value"></colgroup><thead><tr class="cean-header"><th class="cean-metadata-name">Name</th><th class="cean-metadata-value">Value</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+  return html`<details class="cean-section cean-dataset-metadata"><summary>Scientific Metadata <span class="cean-summary-note">${entryCount(entries.length)}</span></summary><table class="cean-table cean-metadata"><colgroup><col class="cean-col-metadata-name"><col class="cean-col-metadata-value"></colgroup><thead><tr class="cean-header"><th class="cean-metadata-name"${ALIGN_LEFT}>Name</th><th class="cean-metadata-value"${ALIGN_LEFT}>Value</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 const entryCount = (n: number): string => `${n} ${n === 1 ? "entry" : "entries"}`;

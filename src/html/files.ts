@@ -6,6 +6,7 @@ import { boundText } from "../values/bounded";
 import { humanReadableSize } from "../values/format";
 import { html, type Html } from "./escape";
 import type { MimeBundle } from "./mime-bundle";
+import { ALIGN_LEFT, ALIGN_RIGHT, DIM_TEXT } from "./inline-style";
 import { TABLE_STYLE } from "./styles";
 import { boundedHtml, NULL_HTML, oneLine } from "./values";
 
@@ -49,20 +50,20 @@ function fileRowHtml(view: FileView): Html {
   const local = view.local === null ? NULL_HTML : boundedHtml(view.local);
   const remote =
     view.remote === null
-      ? html`<span class="cean-empty" title="${`not on the file server yet; will be uploaded as ${boundText(view.remotePath)}`}">null</span>`
+      ? html`<span class="cean-empty" title="${`not on the file server yet; will be uploaded as ${boundText(view.remotePath)}`}"${DIM_TEXT}>null</span>`
       : boundedHtml(view.remote);
   const size =
-    view.size === null ? html`<span class="cean-empty" title="the local file cannot be read">?</span>` : html`${sizeText(view.size)}`;
-  return html`<tr class="cean-file"><td class="cean-file-local-path">${local}</td><td class="cean-file-remote-path">${remote}</td><td class="cean-file-size">${size}</td></tr>`;
+    view.size === null ? html`<span class="cean-empty" title="the local file cannot be read"${DIM_TEXT}>?</span>` : html`${sizeText(view.size)}`;
+  return html`<tr class="cean-file"><td class="cean-file-local-path"${ALIGN_LEFT}>${local}</td><td class="cean-file-remote-path"${ALIGN_LEFT}>${remote}</td><td class="cean-file-size"${ALIGN_RIGHT}>${size}</td></tr>`;
 }
 
 /** The Local / Remote / Size table of `views`. */
 export function filesTableHtml(views: readonly FileView[]): Html {
   const rows =
     views.length === 0
-      ? html`<tr class="cean-no-files"><td colspan="3"><span class="cean-empty">no files</span></td></tr>`
+      ? html`<tr class="cean-no-files"><td colspan="3"${ALIGN_LEFT}><span class="cean-empty"${DIM_TEXT}>no files</span></td></tr>`
       : views.map(fileRowHtml);
-  return html`<table class="cean-table cean-files"><colgroup><col class="cean-col-path"><col class="cean-col-path"><col class="cean-col-size"></colgroup><thead><tr class="cean-header"><th class="cean-file-local-path">Local</th><th class="cean-file-remote-path">Remote</th><th class="cean-file-size">Size</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table class="cean-table cean-files"><colgroup><col class="cean-col-path"><col class="cean-col-path"><col class="cean-col-size"></colgroup><thead><tr class="cean-header"><th class="cean-file-local-path"${ALIGN_LEFT}>Local</th><th class="cean-file-remote-path"${ALIGN_LEFT}>Remote</th><th class="cean-file-size"${ALIGN_RIGHT}>Size</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** The file count and the total size in parentheses, as the section headings show them. */

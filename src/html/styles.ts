@@ -7,6 +7,11 @@
  * are `--cean-*` custom properties mapped onto JupyterLab's `--jp-*` theme
  * variables, then VS Code's `--vscode-*`, then neutral translucent greys that
  * read on light and dark backgrounds alike; so one sheet follows every theme.
+ *
+ * The sheet is an enhancement: viewers that sanitize outputs drop it, and the
+ * tables keep their meaning through text marks and inline styles
+ * (inline-style.ts). `!important` marks the colours that also appear inline,
+ * so that the theme's colours win where the sheet is present.
  */
 import { trusted, type Html } from "./escape";
 
@@ -26,7 +31,9 @@ const COMMON_CSS = `
   font-size: var(--jp-content-font-size1, 13px);
   line-height: 1.4;
 }
-.cean-repr .cean-empty { color: var(--cean-color-dim); font-style: italic; }
+.cean-repr .cean-empty { color: var(--cean-color-dim) !important; font-style: italic; }
+/* Marks written as text for viewers that drop this sheet and the SVG icons (see inline-style.ts). */
+.cean-repr .cean-fallback { display: none; }
 .cean-repr code, .cean-repr .cean-mono { font-family: var(--cean-font-mono); font-size: 0.95em; }
 .cean-repr .cean-info-line { font-weight: 600; margin: 0.2em 0 0.4em 0; }
 `;
@@ -57,19 +64,19 @@ const TABLE_CSS = `
 .cean-repr td.cean-field-name { font-family: var(--cean-font-mono); }
 .cean-repr td.cean-field-type { font-family: var(--cean-font-mono); color: var(--cean-color-type); }
 .cean-repr td.cean-field-description { color: var(--cean-color-type); }
-.cean-repr .cean-required { color: var(--cean-color-error); font-weight: 700; }
+.cean-repr .cean-required { color: var(--cean-color-error) !important; font-weight: 700; }
 .cean-repr .cean-lock { color: var(--cean-color-lock); vertical-align: -0.1em; }
 .cean-repr .cean-table tbody tr.cean-missing-value, .cean-repr .cean-table tbody tr.cean-error {
-  background: var(--cean-background-error); box-shadow: inset 3px 0 0 var(--cean-color-error);
+  background: var(--cean-background-error); box-shadow: inset 3px 0 0 var(--cean-color-error) !important;
 }
 .cean-repr tr.cean-missing-value .cean-field-value, .cean-repr tr.cean-error .cean-field-value {
-  color: var(--cean-color-error);
+  color: var(--cean-color-error) !important;
 }
-.cean-repr tr.cean-missing-value .cean-empty { color: var(--cean-color-error); }
+.cean-repr tr.cean-missing-value .cean-empty { color: var(--cean-color-error) !important; }
 .cean-repr details.cean-section { margin-top: 0.3em; }
 .cean-repr details.cean-section > summary { cursor: pointer; font-weight: 600; padding: 0.15em 0; }
-.cean-repr .cean-summary-note { font-weight: 400; color: var(--cean-color-dim); margin-left: 0.25em; }
-.cean-repr .cean-summary-note.cean-problems { color: var(--cean-color-error); }
+.cean-repr .cean-summary-note { font-weight: 400 !important; color: var(--cean-color-dim) !important; margin-left: 0.25em; }
+.cean-repr .cean-summary-note.cean-problems { color: var(--cean-color-error) !important; }
 .cean-repr .cean-table .cean-file-size { text-align: right; }
 .cean-repr col.cean-col-path { width: 43%; }
 .cean-repr col.cean-col-size { width: 14%; }

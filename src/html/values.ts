@@ -5,6 +5,7 @@
 import { boundText } from "../values/bounded";
 import { formatValue } from "../values/format";
 import { html, type Html } from "./escape";
+import { DIM_TEXT } from "./inline-style";
 
 /**
  * A field value as text: `null`, dates as `2024-05-29 08:17:09+0000`, a PID
@@ -51,12 +52,12 @@ export function boundedHtml(text: string): Html {
 /** A field value as markup: a dimmed `null` (or `""`) for nothing, else {@link valueText}, bounded by {@link boundedHtml}. */
 export function valueHtml(value: unknown): Html {
   if (value === null || value === undefined) return NULL_HTML;
-  if (value === "") return html`<span class="cean-empty">""</span>`;
+  if (value === "") return html`<span class="cean-empty"${DIM_TEXT}>""</span>`;
   return boundedHtml(valueText(value));
 }
 
 /** The dimmed `null` of empty cells. */
-export const NULL_HTML: Html = html`<span class="cean-empty">null</span>`;
+export const NULL_HTML: Html = html`<span class="cean-empty"${DIM_TEXT}>null</span>`;
 
 /** The keys a scientific-metadata entry may have to read as a quantity. */
 const QUANTITY_KEYS: ReadonlySet<string> = new Set(["value", "unit", "valueSI", "unitSI"]);

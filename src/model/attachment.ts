@@ -50,6 +50,7 @@ export interface Attachment extends WritableProps<Fields>, ReadOnlyProps<Fields>
  * }));
  */
 export class Attachment {
+  /** @internal */
   declare [VALUES]: Record<string, unknown>;
 
   constructor(init: AttachmentInit, readOnly: ReadOnlyInit<Fields> = {}) {
@@ -99,6 +100,7 @@ export class Attachment {
     return other instanceof Attachment && sameValues(this, other, ATTACHMENT_FIELDS);
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     const quote = (value: unknown): string => `'${formatShort(value)}'`;
     return `Attachment(caption=${quote(this.caption)}, ownerGroup=${quote(this.ownerGroup)}${this.id ? `, id=${quote(this.id)}` : ""})`;

@@ -66,11 +66,17 @@ export class OrigDatablock {
   readonly checksumAlgorithm: string | null;
   /** SciCat's id of the block, `null` until uploaded. */
   readonly datablockId: string | null;
+  /** Groups that may read the datablock besides the owner group. */
   readonly accessGroups: string[] | null;
+  /** When SciCat created the datablock. */
   readonly createdAt: Date | null;
+  /** Who created the datablock in SciCat. */
   readonly createdBy: string | null;
+  /** When SciCat last changed the datablock. */
   readonly updatedAt: Date | null;
+  /** Who last changed the datablock in SciCat. */
   readonly updatedBy: string | null;
+  /** Whether the datablock is published. */
   readonly isPublished: boolean | null;
   #files: File[] = [];
 
@@ -79,11 +85,17 @@ export class OrigDatablock {
       checksumAlgorithm?: string | null;
       files?: readonly File[];
       datablockId?: string | null;
+      /** Groups that may read the datablock besides the owner group. */
       accessGroups?: string[] | null;
+      /** When SciCat created the datablock. */
       createdAt?: Date | null;
+      /** Who created the datablock in SciCat. */
       createdBy?: string | null;
+      /** When SciCat last changed the datablock. */
       updatedAt?: Date | null;
+      /** Who last changed the datablock in SciCat. */
       updatedBy?: string | null;
+      /** Whether the datablock is published. */
       isPublished?: boolean | null;
     } = {},
   ) {

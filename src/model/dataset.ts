@@ -43,9 +43,24 @@ type Row = Fields[number];
 /** Name of any dataset field (`"ownerGroup"`, `"pid"`, …). */
 export type DatasetFieldName = FieldName<Fields>;
 /** Names of the fields a user may set. */
-export type WritableDatasetFieldName = Exclude<Extract<Row, { readOnly: false }>["name"], "type">;
+export type WritableDatasetFieldName = Exclude<
+  Extract<
+    Row,
+    {
+      /** Selects the writable fields. */
+      readOnly: false;
+    }
+  >["name"],
+  "type"
+>;
 /** Names of the fields that SciCat sets. */
-export type ReadOnlyDatasetFieldName = Extract<Row, { readOnly: true }>["name"];
+export type ReadOnlyDatasetFieldName = Extract<
+  Row,
+  {
+    /** Selects the read-only fields. */
+    readOnly: true;
+  }
+>["name"];
 
 type WritableDatasetProps = {
   -readonly [F in Row as F["readOnly"] extends true ? never : F["name"] extends "type" ? never : F["name"]]:
@@ -75,9 +90,13 @@ export interface DatasetInit extends DatasetFieldInputs {
 
 /** Argument of {@link Dataset.replace}. */
 export interface DatasetReplacements extends DatasetFieldInputs {
+  /** `"raw"` or `"derived"`. */
   type?: DatasetType;
+  /** New scientific metadata (`null`: none). */
   meta?: Record<string, unknown> | null;
+  /** New attachments (`null`: not downloaded). */
   attachments?: Attachment[] | null;
+  /** Algorithm for the checksums of files added later. */
   checksumAlgorithm?: string | null;
 }
 
@@ -112,6 +131,7 @@ export interface Dataset extends WritableDatasetProps, ReadOnlyProps<Fields> {
  * dset.addLocalFiles("data/witchcraft.dat", { basePath: "data" });
  */
 export class Dataset {
+  /** @internal */
   declare [VALUES]: Record<string, unknown>;
   #meta: Record<string, unknown> = {};
   #datablocks: OrigDatablock[] = [];
@@ -176,6 +196,7 @@ export class Dataset {
     models: {
       dataset: DownloadDataset;
       origDatablocks?: readonly DownloadOrigDatablock[] | null;
+      /** Replaces the attachments; throws a `TypeError` unless given Attachments or `null`. */
       attachments?: readonly DownloadAttachment[] | null;
     },
     options: FromDownloadOptions = {},
@@ -243,6 +264,7 @@ export class Dataset {
   get meta(): Record<string, unknown> {
     return this.#meta;
   }
+  /** Replaces the scientific metadata; throws a `TypeError` unless given an object. */
   set meta(value: Record<string, unknown>) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new TypeError("meta must be an object, e.g. { temperature: { value: 123, unit: 'K' } }.");
@@ -254,6 +276,7 @@ export class Dataset {
   get attachments(): Attachment[] | null {
     return this.#attachments;
   }
+  /** Replaces the attachments; throws a `TypeError` unless given Attachments or `null`. */
   set attachments(value: Attachment[] | null) {
     if (value !== null && (!Array.isArray(value) || !value.every((a) => a instanceof Attachment))) {
       throw new TypeError("attachments must be an array of Attachment objects, or null.");

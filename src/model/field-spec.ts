@@ -39,8 +39,24 @@ export interface FieldInputTypes
   PID: PID | string;
   "PID[]": Array<PID | string>;
   RemotePath: RemotePath | string;
-  "Relationship[]": Array<Relationship | { pid: PID | string; relationship: string }>;
-  "Technique[]": Array<Technique | { name: string; pid: string }>;
+  "Relationship[]": Array<
+    | Relationship
+    | {
+        /** PID of the related dataset. */
+        pid: PID | string;
+        /** How the datasets relate, e.g. `is derived from`. */
+        relationship: string;
+      }
+  >;
+  "Technique[]": Array<
+    | Technique
+    | {
+        /** Name of the technique. */
+        name: string;
+        /** Persistent identifier of the technique. */
+        pid: string;
+      }
+  >;
   /** A Thumbnail, or its data URL (`data:image/png;base64,…`). */
   Thumbnail: Thumbnail | string;
 }
@@ -61,7 +77,12 @@ export interface FieldSpec {
   /** Set by SciCat; users cannot set it and it is never uploaded. */
   readonly readOnly: boolean;
   /** Which dataset types the field belongs to. */
-  readonly usedBy: { readonly raw: boolean; readonly derived: boolean };
+  readonly usedBy: {
+    /** Raw datasets have the field. */
+    readonly raw: boolean;
+    /** Derived datasets have the field. */
+    readonly derived: boolean;
+  };
   /** Shown in the main table of the HTML view rather than under "Advanced fields". */
   readonly main: boolean;
   /** SciCat's description of the field. */

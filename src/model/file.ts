@@ -53,6 +53,11 @@ export interface RemoteFileOptions {
  * A file of a dataset: on the local machine, on the file server, or both.
  *
  * Files are immutable; methods such as {@link File.uploaded} return new files.
+ *
+ * @example
+ * // data/run-12/flux.dat, uploaded as <sourceFolder>/run-12/flux.dat
+ * dset.addFiles(File.fromLocal("data/run-12/flux.dat", { basePath: "data" }));
+ * console.log(dset.files[0].remotePath.posix); // "run-12/flux.dat"
  */
 export class File {
   readonly #s: FileState;
@@ -83,8 +88,11 @@ export class File {
     return new File({
       localPath,
       remotePath,
+      /** Owner of the file on the file server, as SciCat records it. */
       remoteUid: options.remoteUid ?? null,
+      /** Group of the file on the file server, as SciCat records it. */
       remoteGid: options.remoteGid ?? null,
+      /** Permissions of the file on the file server, as SciCat records it. */
       remotePerm: options.remotePerm ?? null,
       checksumAlgorithm: null,
       remoteSize: null,
@@ -112,8 +120,11 @@ export class File {
     return new File({
       localPath: null,
       remotePath: new RemotePath(init.remotePath),
+      /** Owner of the file on the file server, as SciCat records it. */
       remoteUid: init.remoteUid ?? null,
+      /** Group of the file on the file server, as SciCat records it. */
       remoteGid: init.remoteGid ?? null,
+      /** Permissions of the file on the file server, as SciCat records it. */
       remotePerm: init.remotePerm ?? null,
       checksumAlgorithm: init.checksumAlgorithm ?? null,
       remoteSize: init.size,
@@ -200,12 +211,15 @@ export class File {
   get remotePath(): RemotePath {
     return this.#s.remotePath;
   }
+  /** Owner of the file on the file server, as SciCat records it. */
   get remoteUid(): string | null {
     return this.#s.remoteUid;
   }
+  /** Group of the file on the file server, as SciCat records it. */
   get remoteGid(): string | null {
     return this.#s.remoteGid;
   }
+  /** Permissions of the file on the file server, as SciCat records it. */
   get remotePerm(): string | null {
     return this.#s.remotePerm;
   }
@@ -355,8 +369,11 @@ export class File {
     const cached = this.#currentCachedChecksum();
     const file = this.#with({
       remotePath: options.remotePath !== undefined ? new RemotePath(options.remotePath) : this.#s.remotePath,
+      /** Owner of the file on the file server, as SciCat records it. */
       remoteUid: options.remoteUid ?? this.#s.remoteUid,
+      /** Group of the file on the file server, as SciCat records it. */
       remoteGid: options.remoteGid ?? this.#s.remoteGid,
+      /** Permissions of the file on the file server, as SciCat records it. */
       remotePerm: options.remotePerm ?? this.#s.remotePerm,
       remoteCreationTime: options.remoteCreationTime ?? new Date(),
       remoteSize: options.remoteSize ?? this.size,
@@ -440,6 +457,7 @@ export class File {
     );
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     const local = this.#s.localPath === null ? "null" : `'${boundText(this.#s.localPath)}'`;
     const remote = this.isOnRemote ? `, remoteSize=${this.#s.remoteSize}` : "";

@@ -45,14 +45,22 @@ export type SampleInit = ModelInit<Fields>;
 
 export interface Sample extends WritableProps<Fields>, ReadOnlyProps<Fields> {}
 
-/** A physical sample that datasets were measured on. */
+/**
+ * A physical sample that datasets were measured on.
+ *
+ * @example
+ * const sample = new Sample({ ownerGroup: "uu", description: "Octarine crystal" });
+ * dset.sampleId = (await client.uploadNewSampleNow(sample)).sampleId;
+ */
 export class Sample {
+  /** @internal */
   declare [VALUES]: Record<string, unknown>;
 
   constructor(init: SampleInit, readOnly: ReadOnlyInit<Fields> = {}) {
     initValues(this, SAMPLE_FIELDS, init, readOnly);
   }
 
+  /** The field table, for code that wants to walk all fields. */
   static fields(): Fields {
     return SAMPLE_FIELDS;
   }
@@ -81,10 +89,12 @@ export class Sample {
     return valuesToJson(SAMPLE_FIELDS.filter((f) => !f.readOnly), this[VALUES]) as unknown as UploadSample;
   }
 
+  /** True for a sample with the same values. */
   equals(other: unknown): boolean {
     return other instanceof Sample && sameValues(this, other, SAMPLE_FIELDS);
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     const quote = (value: unknown): string => (value === null ? "null" : `'${formatShort(value)}'`);
     return `Sample(sampleId=${quote(this.sampleId)}, ownerGroup=${quote(this.ownerGroup)})`;

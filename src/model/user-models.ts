@@ -13,7 +13,9 @@ function optionalDate(value: unknown): Date | null {
 
 /** A technique used to create the data, e.g. `{ name: "small-angle neutron scattering", pid: "…" }`. */
 export class Technique {
+  /** Name of the technique. */
   readonly name: string;
+  /** Persistent identifier of the technique. */
   readonly pid: string;
 
   constructor(init: { name: string; pid: string }) {
@@ -21,18 +23,22 @@ export class Technique {
     this.pid = init.pid;
   }
 
+  /** Reads SciCat's JSON; missing values become empty or `null`. */
   static fromDownloadModel(model: DownloadTechnique): Technique {
     return new Technique({ name: model.name ?? "", pid: model.pid ?? "" });
   }
 
+  /** The JSON that SciCat takes. */
   makeUploadModel(): UploadTechnique {
     return { name: this.name, pid: this.pid };
   }
 
+  /** True if `other` is of the same class and holds the same values. */
   equals(other: unknown): boolean {
     return other instanceof Technique && other.name === this.name && other.pid === this.pid;
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     return `Technique(name='${this.name}', pid='${this.pid}')`;
   }
@@ -40,7 +46,9 @@ export class Technique {
 
 /** A relationship to another dataset, e.g. `{ pid, relationship: "is derived from" }`. */
 export class Relationship {
+  /** PID of the related dataset. */
   readonly pid: PID;
+  /** How the datasets relate, e.g. `is derived from`. */
   readonly relationship: string;
 
   constructor(init: { pid: PID | string; relationship: string }) {
@@ -48,18 +56,22 @@ export class Relationship {
     this.relationship = init.relationship;
   }
 
+  /** Reads SciCat's JSON; missing values become empty or `null`. */
   static fromDownloadModel(model: DownloadRelationship): Relationship {
     return new Relationship({ pid: model.pid ?? "", relationship: model.relationship ?? "" });
   }
 
+  /** The JSON that SciCat takes. */
   makeUploadModel(): UploadRelationship {
     return { pid: this.pid.toString(), relationship: this.relationship };
   }
 
+  /** True if `other` is of the same class and holds the same values. */
   equals(other: unknown): boolean {
     return other instanceof Relationship && other.pid.equals(this.pid) && other.relationship === this.relationship;
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     return `Relationship(pid=${this.pid.toString()}, relationship='${this.relationship}')`;
   }
@@ -70,19 +82,33 @@ export class Relationship {
  * by SciCat; read-only.
  */
 export class Lifecycle {
+  /** Whether the dataset can be archived now. */
   readonly archivable: boolean | null;
+  /** Until when the archive keeps the dataset. */
   readonly archiveRetentionTime: Date | null;
+  /** What the archive system answered on the last archive job. */
   readonly archiveReturnMessage: Record<string, unknown> | null;
+  /** Where archiving stands, e.g. `datasetOnArchiveDisk`. */
   readonly archiveStatusMessage: string | null;
+  /** When the files are removed from the central disk. */
   readonly dateOfDiskPurging: Date | null;
+  /** From when the dataset may be published. */
   readonly dateOfPublishing: Date | null;
+  /** Where the dataset was exported to. */
   readonly exportedTo: string | null;
+  /** Whether the files are on the central disk. */
   readonly isOnCentralDisk: boolean | null;
+  /** Whether the dataset may be published. */
   readonly publishable: boolean | null;
+  /** When the dataset was published. */
   readonly publishedOn: Date | null;
+  /** Whether the files can be retrieved from the archive. */
   readonly retrievable: boolean | null;
+  /** Whether the retrieved files passed the integrity check. */
   readonly retrieveIntegrityCheck: boolean | null;
+  /** What the archive system answered on the last retrieve job. */
   readonly retrieveReturnMessage: Record<string, unknown> | null;
+  /** Where retrieving stands. */
   readonly retrieveStatusMessage: string | null;
 
   constructor(init: DownloadLifecycle = {}) {
@@ -102,14 +128,17 @@ export class Lifecycle {
     this.retrieveStatusMessage = init.retrieveStatusMessage ?? null;
   }
 
+  /** Reads SciCat's JSON; missing values become empty or `null`. */
   static fromDownloadModel(model: DownloadLifecycle): Lifecycle {
     return new Lifecycle(model);
   }
 
+  /** True if `other` is of the same class and holds the same values. */
   equals(other: unknown): boolean {
     return other instanceof Lifecycle && JSON.stringify(other) === JSON.stringify(this);
   }
 
+  /** A Python-like representation, e.g. for logs. */
   toString(): string {
     const set = Object.entries(this).filter(([, v]) => v !== null);
     return `Lifecycle(${set.map(([k, v]) => `${k}=${v instanceof Date ? v.toISOString() : JSON.stringify(v)}`).join(", ")})`;

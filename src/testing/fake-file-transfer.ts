@@ -67,6 +67,11 @@ async function simulateTransfer(
  *
  * Like real transfers it refuses to overwrite files and removes what it
  * uploaded when an upload is reverted (moving it to `reverted`).
+ *
+ * @example
+ * const transfer = new FakeFileTransfer({ files: { "/hex/ps/thaum/flux.dat": "7.9 13 666" } });
+ * const client = new FakeClient({ fileTransfer: transfer });
+ * // … upload or download, then look at transfer.files
  */
 export class FakeFileTransfer implements FileTransfer {
   /**

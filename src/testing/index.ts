@@ -4,6 +4,8 @@
  *
  * @example
  * import { FakeClient, FakeFileTransfer } from "scitacean-ts/testing";
+ *
+ * @module scitacean-ts/testing
  */
 // Loads the package root too, so that objects render in notebooks that only import testing.
 import "../index";

@@ -44,7 +44,10 @@ export interface SftpServer {
    * Everything `new SFTPFileTransfer(...)` needs to reach this server (and only it: the SSH
    * agent is off). Spread it and add your own options, e.g. `sourceFolder`.
    */
-  transferOptions(): SFTPFileTransferOptions & { host: string };
+  transferOptions(): SFTPFileTransferOptions & {
+    /** The server's address. */
+    host: string;
+  };
   /** What sshd wrote to stderr so far, for diagnosing failures. */
   log(): string;
   /**

@@ -27,6 +27,10 @@ export interface LinkFileTransferOptions {
  * It cannot upload; combine it with an uploading transfer in a
  * {@link SelectFileTransfer}, e.g.
  * `new SelectFileTransfer([new LinkFileTransfer(), new SFTPFileTransfer({ host })])`.
+ *
+ * @example
+ * const client = Client.fromToken({ url, token, fileTransfer: new LinkFileTransfer() });
+ * const linked = await client.downloadFiles(dset, { target: "links" }); // links/… -> /ess/data/…
  */
 export class LinkFileTransfer implements FileTransfer {
   readonly #sourceFolder: string | RemotePath | null;

@@ -11,7 +11,9 @@ import type { RemotePath } from "../values/remote-path";
 export interface FileProgress {
   /** Remote path of the file: relative to the source folder on upload, the full path on download. */
   readonly remotePath: RemotePath;
+  /** Bytes of this file transferred so far. */
   readonly bytesDone: number;
+  /** Size of this file in bytes. */
   readonly bytesTotal: number;
 }
 
@@ -103,6 +105,7 @@ export interface UploadServerCheck {
 export interface DownloadedFile {
   /** The local path written (as given). */
   readonly local: string;
+  /** Size of the downloaded file in bytes. */
   readonly size: number;
   /** Checksum computed from the bytes as they streamed past, if one was asked for; otherwise `null`. */
   readonly checksum: string | null;

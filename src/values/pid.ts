@@ -3,6 +3,11 @@ import { randomUUID } from "node:crypto";
 /**
  * A SciCat persistent identifier: an optional site prefix and an id,
  * written `prefix/id` (for example `20.500.12269/72fe3ff6-…`).
+ *
+ * @example
+ * const pid = PID.parse("20.500.12269/72fe3ff6-105b-4c7f-b9d0-073b67c90ec3");
+ * pid.prefix; // "20.500.12269"
+ * pid.toString(); // "20.500.12269/72fe3ff6-105b-4c7f-b9d0-073b67c90ec3"
  */
 export class PID {
   /** The id without prefix. */
@@ -45,6 +50,7 @@ export class PID {
     return this.prefix === null ? this.pid : `${this.prefix}/${this.pid}`;
   }
 
+  /** The PID as `prefix/id`, so that `JSON.stringify` writes a string. */
   toJSON(): string {
     return this.toString();
   }

@@ -16,6 +16,10 @@ function segmentText(segment: unknown): string {
  *
  * It is plain text and never touches the local file system, so that a path on
  * a Linux file server means the same thing on every machine.
+ *
+ * @example
+ * const folder = new RemotePath("/hex/ps");
+ * folder.join("thaum", "flux.dat").posix; // "/hex/ps/thaum/flux.dat"
  */
 export class RemotePath {
   /** The path as a `/`-separated string. */
@@ -142,6 +146,7 @@ export class RemotePath {
     return this.posix;
   }
 
+  /** The POSIX path, so that `JSON.stringify` writes a string. */
   toJSON(): string {
     return this.posix;
   }

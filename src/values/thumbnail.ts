@@ -19,6 +19,10 @@ const DATA_URL = /^(?:data:)?(?:([^/;,]+\/[^;,]+)(?:;[^,]*)?,)?(.*)$/s;
 
 /**
  * A small image attached to a dataset, stored base64-encoded as SciCat wants it.
+ *
+ * @example
+ * const image = Thumbnail.loadFile("logo.png"); // MIME type from the file name
+ * image.serialize(); // "data:image/png;base64,iVBORw0…"
  */
 export class Thumbnail {
   /** MIME type such as `image/png`, or `null` if unknown. */
@@ -80,10 +84,12 @@ export class Thumbnail {
     return this.mime === null ? this.#encoded : `data:${this.mime};base64,${this.#encoded}`;
   }
 
+  /** The data URL (`data:image/png;base64,…`), as SciCat stores it. */
   toJSON(): string {
     return this.serialize();
   }
 
+  /** True for a thumbnail with the same MIME type and bytes. */
   equals(other: unknown): boolean {
     return other instanceof Thumbnail && other.mime === this.mime && other.#encoded === this.#encoded;
   }

@@ -84,7 +84,8 @@ export interface StartJupyterLabOptions {
   jupyterPrefix?: string;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on the loopback interface that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -301,11 +302,12 @@ export async function saveNotebook(page: Page): Promise<void> {
 /**
  * Saves a full-page PNG under `build/browser/<name>.png`, and the page's visible text next to it
  * (`<name>.txt`), so the suite's secrets scan also covers what the browser showed.
+ * `fullPage: false` keeps to the viewport, for pages too long to look at whole.
  */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   await mkdir(BROWSER_OUTPUT_DIR, { recursive: true });
   const file = path.join(BROWSER_OUTPUT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true });
   const text = await page.evaluate(() => document.body.innerText);
   await writeFile(path.join(BROWSER_OUTPUT_DIR, `${name}.txt`), text);
   return file;

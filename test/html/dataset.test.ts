@@ -12,6 +12,7 @@ import {
   fieldRows,
   guideDataset,
   hasClass,
+  minimalRaw,
   only,
   parseHtml,
   rowsIn,
@@ -43,19 +44,6 @@ const expectedTitle = (dataset: Dataset, field: string): string =>
     .filter((i) => i.field === field)
     .map((i) => `${field}: ${i.message}`)
     .join("\n");
-
-function minimalRaw(extra: Partial<ConstructorParameters<typeof Dataset>[0]> = {}): Dataset {
-  return new Dataset({
-    type: "raw",
-    contactEmail: "p.stibbons@uu.am",
-    creationLocation: "UnseenUniversity",
-    owner: "Ponder Stibbons",
-    ownerGroup: "uu",
-    principalInvestigator: "Ponder Stibbons",
-    sourceFolder: "/hex/ps/thaum",
-    ...extra,
-  });
-}
 
 function minimalDerived(extra: Partial<ConstructorParameters<typeof Dataset>[0]> = {}): Dataset {
   return new Dataset({

@@ -174,3 +174,17 @@ export function guideDataset(): Dataset {
   dset.addLocalFiles("data/witchcraft.dat", { basePath: "data" });
   return dset;
 }
+
+/** A raw dataset with every field that upload requires, plus `extra`. */
+export function minimalRaw(extra: Partial<ConstructorParameters<typeof Dataset>[0]> = {}): Dataset {
+  return new Dataset({
+    type: "raw",
+    contactEmail: "p.stibbons@uu.am",
+    creationLocation: "UnseenUniversity",
+    owner: "Ponder Stibbons",
+    ownerGroup: "uu",
+    principalInvestigator: "Ponder Stibbons",
+    sourceFolder: "/hex/ps/thaum",
+    ...extra,
+  });
+}

@@ -284,10 +284,18 @@ export class HttpScicatClient implements ScicatClient {
   }
 
   /** What `JSON.stringify` shows: where the client connects, never the token. */
-  toJSON(): { url: string; authenticated: boolean; tokenExpiresAt: string | null } {
+  toJSON(): {
+    /** SciCat's API URL. */
+    url: string;
+    /** Whether the client holds a token. */
+    authenticated: boolean;
+    /** When the token expires (ISO 8601), if known. */
+    tokenExpiresAt: string | null;
+  } {
     return { url: this.#shownUrl, authenticated: this.isAuthenticated, tokenExpiresAt: this.tokenExpiresAt?.toISOString() ?? null };
   }
 
+  /** What `console.log` and `util.inspect` print: the URL, never the token. */
   [inspect.custom](): string {
     const expiry = this.tokenExpiresAt ? `, token expires ${this.tokenExpiresAt.toISOString()}` : "";
     return `HttpScicatClient(${this.#shownUrl}, ${this.isAuthenticated ? "logged in" : "anonymous"}${expiry})`;

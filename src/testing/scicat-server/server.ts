@@ -25,10 +25,13 @@ import {
 
 /** A user account of the stand-in server. */
 export interface ScicatServerUser {
+  /** Login name. */
   username: string;
+  /** Password for `POST auth/login`. */
   password: string;
   /** Groups the user belongs to (SciCat's `currentGroups`). */
   groups?: string[];
+  /** The user's email address, as `users/my/identity` returns it. */
   email?: string;
   /**
    * `"local"` accounts log in at `auth/login` (and `Users/login`), `"ldap"`
@@ -47,9 +50,12 @@ export const DEFAULT_SCICAT_USERS: readonly ScicatServerUser[] = [
   { username: "ingestor", password: "aman-ingest-pw", groups: ["ingestor"], email: "ingestor@scicat.test" },
   { username: "ponder", password: "thaum-flux-pw", groups: ["uu", "faculty"], email: "p.stibbons@uu.am" },
   {
+    /** Login name. */
     username: "nanny",
+    /** Password for `POST auth/login`. */
     password: "wyrd-sisters-pw",
     groups: ["wyrdsisters", "witches"],
+    /** The user's email address, as `users/my/identity` returns it. */
     email: "nogg@wyrd.lancre",
     authStrategy: "ldap",
   },
@@ -81,11 +87,13 @@ export interface ScicatServerOptions {
 
 /** One request the server received. */
 export interface RecordedRequest {
+  /** HTTP method, e.g. `POST`. */
   readonly method: string;
   /** Path as received (percent-encoded), without the query. */
   readonly path: string;
   /** The route it matched (`"POST /datasets/:pid/origdatablocks"`), or `null`. */
   readonly route: string | null;
+  /** The query parameters. */
   readonly query: Readonly<Record<string, string>>;
   /** Parsed JSON body, or `undefined` if there was none. */
   readonly body: unknown;
@@ -129,12 +137,14 @@ interface SessionUser {
 
 interface Context {
   readonly params: Readonly<Record<string, string>>;
+  /** The query parameters. */
   readonly query: URLSearchParams;
   readonly body: unknown;
   readonly user: SessionUser | null;
 }
 
 interface Route {
+  /** HTTP method, e.g. `POST`. */
   readonly method: "GET" | "POST";
   /** Path below `/api/v3` (or below the server root for `root` routes). */
   readonly path: string;
