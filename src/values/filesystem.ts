@@ -1,6 +1,7 @@
 import { createHash, getHashes } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { statSync } from "node:fs";
+import { hashPool } from "./hash-pool";
 
 // Python's hashlib names (what SciCat stores in `chkAlg`) → OpenSSL names used by Node.
 const OPENSSL_NAMES: Readonly<Record<string, string>> = {
@@ -46,12 +47,32 @@ export interface ChecksumOptions {
   signal?: AbortSignal;
 }
 
-/** Hex digest of a file, streamed in 1 MiB chunks (never read into memory whole). */
+/**
+ * Files of at least this size are hashed in a worker thread ({@link hashPool}):
+ * several at once on several cores, and without blocking the main thread.
+ * Smaller files cost less to hash here than to hand over.
+ */
+export const WORKER_HASH_MIN_BYTES = CHUNK;
+
+/**
+ * Hex digest of a file, streamed in 1 MiB chunks (never read into memory
+ * whole). Files of {@link WORKER_HASH_MIN_BYTES} or more are hashed in a
+ * worker thread, so concurrent calls use every core.
+ */
 export async function checksumOfFile(filePath: string, options: ChecksumOptions): Promise<string> {
   checkChecksumAlgorithm(options.algorithm);
-  const hash = createHash(nodeHashName(options.algorithm) as string);
+  const hashName = nodeHashName(options.algorithm) as string;
   const handle = await open(filePath, "r");
+  let closed = false;
   try {
+    if ((await handle.stat()).size >= WORKER_HASH_MIN_BYTES) {
+      // The worker opens the file itself; this handle only told the size (and that the file exists).
+      closed = true;
+      await handle.close();
+      const job = { path: filePath, hashName, ...(options.onBytes ? { onBytes: options.onBytes } : {}) };
+      return await hashPool.hash(options.signal ? { ...job, signal: options.signal } : job);
+    }
+    const hash = createHash(hashName);
     const buffer = Buffer.allocUnsafe(CHUNK);
     let done = 0;
     for (;;) {
@@ -62,10 +83,10 @@ export async function checksumOfFile(filePath: string, options: ChecksumOptions)
       done += bytesRead;
       options.onBytes?.(done);
     }
+    return hash.digest("hex");
   } finally {
-    await handle.close();
+    if (!closed) await handle.close();
   }
-  return hash.digest("hex");
 }
 
 /** Size of a local file in bytes. */

@@ -119,3 +119,12 @@ function formatNested(value: unknown): string {
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return JSON.stringify(value);
   return String(value);
 }
+
+/**
+ * `items` joined with `, `, but at most `max` of them followed by `and N more`,
+ * so that a message about a hundred thousand files stays one readable line.
+ */
+export function listSome(items: readonly string[], max = 10): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
