@@ -21,6 +21,9 @@ function optionalDate(value: unknown): Date | null {
  */
 const HASH_CONCURRENCY = 8;
 
+/** How long {@link mapWithConcurrency} may keep the event loop busy before it lets other work run. */
+const YIELD_EVERY_MS = 20;
+
 /**
  * `fn` of every item, in the order of `items`, with at most `limit` calls
  * running at once. After a failure, or once `signal` aborts, no further calls
@@ -35,10 +38,16 @@ async function mapWithConcurrency<T, R>(
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
+  let lastYield = performance.now();
   const worker = async (): Promise<void> => {
     while (!failed && next < items.length) {
       const index = next++;
       try {
+        // Small files are hashed synchronously; let timers and I/O (a progress display) run now and then.
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         signal?.throwIfAborted();
         results[index] = await fn(items[index] as T);
       } catch (error) {
