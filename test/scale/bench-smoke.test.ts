@@ -33,8 +33,8 @@ beforeAll(async () => {
   delete process.env["BENCH_ROUNDS"];
   // Loaded after the environment is set: the sizes are read when the module loads.
   let main: () => Promise<void> = async () => {};
-  jest.isolateModules(() => {
-    main = (require("../../bench/run") as { main: () => Promise<void> }).main;
+  await jest.isolateModulesAsync(async () => {
+    ({ main } = await import("../../bench/run"));
   });
   const log = jest.spyOn(console, "log").mockImplementation(() => {});
   try {
