@@ -180,6 +180,14 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const needsSftp = ["B1", "B2", "B7", "B8"].some(wanted);
   let sftp: SftpServer | null = null;
+  // Interrupted (Ctrl-C): stop sshd and remove the files, as at the end of a run.
+  const interrupted = (): void => {
+    void (sftp?.stop() ?? Promise.resolve()).finally(() => {
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   const started = new Date();
   const loadBefore = os.loadavg();
   try {
@@ -395,6 +403,7 @@ async function main(): Promise<void> {
 
     if (wanted("B8")) await manySmall("B8", SIZES.b8Files, "linear, flat memory");
   } finally {
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
     await sftp?.stop();
     rmSync(work, { recursive: true, force: true });
   }
