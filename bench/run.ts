@@ -102,6 +102,30 @@ interface JobReport {
 }
 
 const reports: JobReport[] = [];
+const STARTED = new Date();
+const LOAD_BEFORE = os.loadavg();
+const RESULTS_FILE = path.join(
+  process.env["BENCH_RESULTS"] ?? path.join(ROOT, "bench", "results"),
+  `${STARTED.toISOString().replace(/[:.]/g, "-")}-${TINY ? "tiny" : "full"}.json`,
+);
+
+/** Writes what is measured so far (after every job, so that an interrupted run keeps its figures). */
+function saveResults(complete: boolean): void {
+  const cpus = os.cpus();
+  const machine = { cpus: cpus.length, model: cpus[0]?.model ?? null, memoryBytes: os.totalmem(), node: process.version };
+  const results = {
+    started: STARTED.toISOString(),
+    complete,
+    scale: TINY ? "tiny" : "full",
+    rounds: ROUNDS,
+    warmup: WARMUP,
+    machine: { ...machine, loadBefore: LOAD_BEFORE, loadNow: os.loadavg() },
+    sizes: SIZES,
+    jobs: reports,
+  };
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+}
 const f2 = (x: number): string => x.toFixed(2);
 const kib = (x: number | null): string => (x === null ? "?" : `${Math.round(x / 1024)} MiB`);
 
@@ -143,12 +167,14 @@ async function paired(
       (target ? `  [target ${target}]` : ""),
   );
   reports.push(report);
+  saveResults(false);
   return report;
 }
 
 function figures(id: string, title: string, values: Record<string, unknown>, line: string): void {
   console.log(`${id} ${title.padEnd(58)} ${line}`);
   reports.push({ id, title, figures: values });
+  saveResults(false);
 }
 
 function writeRandomFile(file: string, bytes: number): void {
@@ -188,13 +214,11 @@ async function main(): Promise<void> {
     });
   };
   process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
-  const started = new Date();
-  const loadBefore = os.loadavg();
   try {
     const cpus = os.cpus();
     console.log(
       `scitacean-ts benchmark (${TINY ? "tiny sizes" : "full sizes"}, ${ROUNDS} counted pairs after ${WARMUP} warm-up): ` +
-        `${cpus.length} × ${cpus[0]?.model ?? "?"}, load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")}`,
+        `${cpus.length} × ${cpus[0]?.model ?? "?"}, load average ${LOAD_BEFORE.map((l) => l.toFixed(1)).join(" ")}`,
     );
     console.log("ratios: whole-process time of ours / the reference, median (range); below 1 = faster than the reference\n");
 
@@ -407,27 +431,8 @@ async function main(): Promise<void> {
     await sftp?.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  const out = process.env["BENCH_RESULTS"] ?? path.join(ROOT, "bench", "results");
-  mkdirSync(out, { recursive: true });
-  const file = path.join(out, `${started.toISOString().replace(/[:.]/g, "-")}-${TINY ? "tiny" : "full"}.json`);
-  const cpus = os.cpus();
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        started: started.toISOString(),
-        scale: TINY ? "tiny" : "full",
-        rounds: ROUNDS,
-        warmup: WARMUP,
-        machine: { cpus: cpus.length, model: cpus[0]?.model ?? null, memoryBytes: os.totalmem(), node: process.version, loadBefore, loadAfter: os.loadavg() },
-        sizes: SIZES,
-        jobs: reports,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`\nresults: ${file}`);
+  saveResults(true);
+  console.log(`\nresults: ${RESULTS_FILE}`);
 }
 
 const cells: Array<{ importMs: number; emptyMs: number; counted: boolean }> = [];

@@ -12,6 +12,7 @@ jest.setTimeout(900_000);
 
 interface Results {
   scale: string;
+  complete: boolean;
   machine: { cpus: number };
   jobs: Array<{
     id: string;
@@ -53,6 +54,7 @@ afterAll(() => {
 
 it("runs every job at tiny sizes", () => {
   expect(results.scale).toBe("tiny");
+  expect(results.complete).toBe(true);
   expect(results.machine.cpus).toBeGreaterThan(0);
   expect([...new Set(results.jobs.map((j) => j.id))].sort()).toEqual(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"]);
 });
