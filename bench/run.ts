@@ -381,13 +381,14 @@ async function main(): Promise<void> {
         uploadMs[n] = ms;
         values[`files${n}`] = {
           uploadMs: ms,
+          uploadCpuMs: median(runs.map((r) => r.result?.["uploadCpuMs"] as number)),
           addLocalFilesMs: median(runs.map((r) => r.result?.["addMs"] as number)),
           processMs: median(runs.map((r) => r.wallMs)),
           maxRssKiB: Math.max(...runs.map((r) => r.maxRssKiB ?? 0)),
           datablocks: runs[0]?.result?.["datablocks"],
           progressEvents: runs[0]?.result?.["events"],
         };
-        parts.push(`${n}: ${f2(ms)} ms, ${kib(Math.max(...runs.map((r) => r.maxRssKiB ?? 0)))}`);
+        parts.push(`${n}: ${f2(ms)} ms (CPU ${f2(median(runs.map((r) => r.result?.["uploadCpuMs"] as number)))} ms), ${kib(Math.max(...runs.map((r) => r.maxRssKiB ?? 0)))}`);
       }
       const [, k1, k2, big] = SIZES.b5 as [number, number, number, number];
       const [t1, t2, tBig] = [uploadMs[k1], uploadMs[k2], uploadMs[big]];
