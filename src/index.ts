@@ -40,7 +40,14 @@ export type {
 export { DATASET_FIELDS } from "./model/dataset-fields";
 export { DATASET_TYPES, type DatasetType, type FieldSpec } from "./model/field-spec";
 export { File, type HashingOptions } from "./model/file";
-export { OrigDatablock, type DatablockHashingOptions } from "./model/datablock";
+export {
+  MAX_BYTES_PER_DATABLOCK,
+  MAX_FILES_PER_DATABLOCK,
+  OrigDatablock,
+  splitUploadModel,
+  type DatablockHashingOptions,
+  type DatablockLimits,
+} from "./model/datablock";
 export { Attachment, ATTACHMENT_FIELDS, type AttachmentInit } from "./model/attachment";
 export { Sample, SAMPLE_FIELDS, type SampleInit } from "./model/sample";
 export { Lifecycle, Relationship, Technique } from "./model/user-models";

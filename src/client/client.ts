@@ -15,6 +15,7 @@ import type { File } from "../model/file";
 import { Sample } from "../model/sample";
 import type { DownloadAttachment, DownloadOrigDatablock } from "../model/wire";
 import { checkChecksumAlgorithm } from "../values/filesystem";
+import { listSome } from "../values/format";
 import { PID } from "../values/pid";
 import type { RemotePath } from "../values/remote-path";
 import { partName } from "../transfer/part-name";
@@ -356,7 +357,7 @@ export class Client {
           .catch((error: unknown) => {
             throw leftBehind(error, left());
           });
-        toUpload = toUpload.replaceFiles(...uploaded);
+        toUpload = toUpload.replaceFiles(uploaded);
         progress.completeAll();
       }
       const revertOnError = async <T>(step: () => Promise<T>): Promise<T> => {
@@ -469,7 +470,7 @@ export class Client {
       const check = override === null ? file : file.withChecksumAlgorithm(override);
       if (options.force || !(await existsAndUpToDate(check))) needed.push(file);
     }
-    if (needed.length === 0) return dataset.replaceFiles(...planned);
+    if (needed.length === 0) return dataset.replaceFiles(planned);
     if (this.#fileTransfer === null) {
       throw new RangeError("Cannot download files because no file transfer is set. Give one (fileTransfer) when making the client.");
     }
@@ -498,10 +499,12 @@ export class Client {
       );
       progress.completeAll();
       progress.phase("verifying");
+      // By local path: a search of the list for every file would be quadratic in the number of files.
+      const checksums = new Map(written.map((w) => [w.local, w.checksum]));
       for (const [i, file] of needed.entries()) {
         const part = partial[i] as string;
         try {
-          const checksum = written.find((w) => w.local === part)?.checksum ?? null;
+          const checksum = checksums.get(part) ?? null;
           const downloaded = file.downloaded({ localPath: part });
           await (checksum === null ? downloaded : downloaded.withLocalChecksum(checksum)).validateAfterDownload();
         } catch (error) {
@@ -520,7 +523,7 @@ export class Client {
       await connection.close();
     }
     progress.phase("done");
-    return dataset.replaceFiles(...planned);
+    return dataset.replaceFiles(planned);
   }
 }
 
@@ -600,14 +603,14 @@ export function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTr
   }
   if (duplicates.size > 0) {
     throw new RangeError(
-      `Refusing to upload: more than one file has the remote path ${[...duplicates].map((p) => `'${p}'`).join(", ")}. ` +
+      `Refusing to upload: more than one file has the remote path ${listSome([...duplicates].map((p) => `'${p}'`))}. ` +
         "Each file needs its own remote path; rename one, or give them different folders with basePath.",
     );
   }
   const both = dataset.files.filter((f) => f.isOnLocal && f.isOnRemote);
   if (both.length > 0) {
     throw new RangeError(
-      `Refusing to upload ${both.map((f) => `'${f.remotePath.posix}'`).join(", ")}: the file is both local and ` +
+      `Refusing to upload ${listSome(both.map((f) => `'${f.remotePath.posix}'`))}: the file is both local and ` +
         "remote, and it is unclear which copy to use. To upload the local copy as a new file, make a new File " +
         "with File.fromLocal.",
     );
@@ -620,7 +623,7 @@ export function filesToUpload(dataset: Dataset, sourceFolder: RemotePath, withTr
     if (outside.length > 0) {
       throw new RangeError(
         `Refusing to upload files that would be placed outside of the source folder '${sourceFolder.posix}': ` +
-          outside.map((f) => `'${f.remotePath.posix}'`).join(", ") +
+          listSome(outside.map((f) => `'${f.remotePath.posix}'`)) +
           ". Remote paths must be relative and must not leave the folder with '..'.",
       );
     }
@@ -638,7 +641,10 @@ function selector(select: FileSelector): (file: File) => boolean {
     return (f) => pattern.test(f.remotePath.posix);
   }
   if (typeof select === "function") return select;
-  if (Array.isArray(select)) return (f) => select.includes(f.remotePath.posix);
+  if (Array.isArray(select)) {
+    const wanted = new Set(select);
+    return (f) => wanted.has(f.remotePath.posix);
+  }
   throw new TypeError("select must be true, false, a remote path, an array of them, a RegExp or a function.");
 }
 

@@ -8,7 +8,7 @@ import type { Dataset } from "../model/dataset";
 import type { DatasetType } from "../model/field-spec";
 import { datasetRows, type FieldRow } from "./dataset-rows";
 import { html, type Html } from "./escape";
-import { fileViews, filesSummary, filesTableHtml, filesText, type FileView } from "./files";
+import { fileViews, filesSummary, filesTableHtml, filesText, MAX_HTML_FILE_ROWS, type FileView } from "./files";
 import { flagsHtml } from "./icons";
 import { ALIGN_LEFT, DIM_TEXT, ERROR_CELL, ERROR_ROW, ERROR_TEXT } from "./inline-style";
 import type { MimeBundle } from "./mime-bundle";
@@ -58,9 +58,9 @@ function advancedSectionHtml(rows: readonly FieldRow[]): Html {
 
 const problemCount = (n: number): string => `${n} field${n === 1 ? "" : "s"} to fix`;
 
-function filesSectionHtml(views: readonly FileView[], total: number): Html {
-  const { count, size } = filesSummary(views.length, total);
-  return html`<details class="cean-section cean-dataset-files"><summary>Files: <span class="cean-file-info">${count} <span class="cean-file-info-size">${size}</span></span></summary>${filesTableHtml(views)}</details>`;
+function filesSectionHtml(views: readonly FileView[], total: number, fileCount: number): Html {
+  const { count, size } = filesSummary(fileCount, total);
+  return html`<details class="cean-section cean-dataset-files"><summary>Files: <span class="cean-file-info">${count} <span class="cean-file-info-size">${size}</span></span></summary>${filesTableHtml(views, fileCount)}</details>`;
 }
 
 function metadataSectionHtml(meta: Record<string, unknown>): Html {
@@ -82,19 +82,21 @@ interface DatasetView {
   readonly typeName: string;
   readonly main: readonly FieldRow[];
   readonly advanced: readonly FieldRow[];
+  /** The first files, as many as the HTML table shows. */
   readonly files: readonly FileView[];
+  readonly fileCount: number;
   readonly totalSize: number;
   readonly meta: Record<string, unknown>;
 }
 
 function viewOf(dataset: Dataset): DatasetView {
   const { main, advanced } = datasetRows(dataset);
-  const { views, total } = fileViews(dataset.files);
-  return { typeName: datasetTypeName(dataset.type), main, advanced, files: views, totalSize: total, meta: dataset.meta };
+  const { views, total, count } = fileViews(dataset.files, MAX_HTML_FILE_ROWS);
+  return { typeName: datasetTypeName(dataset.type), main, advanced, files: views, fileCount: count, totalSize: total, meta: dataset.meta };
 }
 
 function htmlOf(view: DatasetView): string {
-  return html`<div class="cean-repr cean-dataset-repr">${TABLE_STYLE}<div class="cean-info-line"><span class="cean-dataset-type">${view.typeName}</span></div>${mainTableHtml(view.main)}${advancedSectionHtml(view.advanced)}${filesSectionHtml(view.files, view.totalSize)}${metadataSectionHtml(view.meta)}</div>`
+  return html`<div class="cean-repr cean-dataset-repr">${TABLE_STYLE}<div class="cean-info-line"><span class="cean-dataset-type">${view.typeName}</span></div>${mainTableHtml(view.main)}${advancedSectionHtml(view.advanced)}${filesSectionHtml(view.files, view.totalSize, view.fileCount)}${metadataSectionHtml(view.meta)}</div>`
     .markup;
 }
 
@@ -112,7 +114,7 @@ function textOf(view: DatasetView): string {
   const missing = rows.filter((r) => r.status === "missing").map((r) => r.name);
   if (missing.length > 0) lines.push(`  missing required: ${missing.join(", ")}`);
 
-  lines.push(...filesText(view.files, view.totalSize));
+  lines.push(...filesText(view.files, view.totalSize, view.fileCount));
 
   const entries = Object.entries(view.meta);
   lines.push(`Scientific Metadata: ${entryCount(entries.length)}`);

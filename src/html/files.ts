@@ -38,10 +38,25 @@ function sizeOf(file: File): number | null {
   }
 }
 
-/** Views of `files` and their total size (of the files whose size is known). */
-export function fileViews(files: readonly File[]): { views: FileView[]; total: number } {
-  const views = files.map(viewOf);
-  return { views, total: views.reduce((sum, v) => sum + (v.size ?? 0), 0) };
+/**
+ * How many files a dataset's HTML table shows. Beyond it the table ends with a
+ * count of the others, so that the display of a dataset with 100,000 files
+ * stays small and quick; {@link renderFiles} lists any number of them.
+ */
+export const MAX_HTML_FILE_ROWS = 100;
+
+/**
+ * Views of the first `limit` files (default all), and the number and total
+ * size of all `files` (of the files whose size is known).
+ */
+export function fileViews(
+  files: readonly File[],
+  limit = Infinity,
+): { views: FileView[]; total: number; count: number } {
+  const views = files.slice(0, limit).map(viewOf);
+  let total = views.reduce((sum, v) => sum + (v.size ?? 0), 0);
+  for (let i = views.length; i < files.length; i++) total += sizeOf(files[i] as File) ?? 0;
+  return { views, total, count: files.length };
 }
 
 const sizeText = (size: number | null): string => (size === null ? "?" : humanReadableSize(size));
@@ -57,13 +72,33 @@ function fileRowHtml(view: FileView): Html {
   return html`<tr class="cean-file"><td class="cean-file-local-path"${ALIGN_LEFT}>${local}</td><td class="cean-file-remote-path"${ALIGN_LEFT}>${remote}</td><td class="cean-file-size"${ALIGN_RIGHT}>${size}</td></tr>`;
 }
 
-/** The Local / Remote / Size table of `views`. */
-export function filesTableHtml(views: readonly FileView[]): Html {
+/**
+ * The Local / Remote / Size table of `views`. If the list has `count` files
+ * but only the first `views.length` are shown, a last row counts the others.
+ */
+export function filesTableHtml(views: readonly FileView[], count = views.length): Html {
   const rows =
     views.length === 0
       ? html`<tr class="cean-no-files"><td colspan="3"${ALIGN_LEFT}><span class="cean-empty"${DIM_TEXT}>no files</span></td></tr>`
       : views.map(fileRowHtml);
-  return html`<table class="cean-table cean-files"><colgroup><col class="cean-col-path"><col class="cean-col-path"><col class="cean-col-size"></colgroup><thead><tr class="cean-header"><th class="cean-file-local-path"${ALIGN_LEFT}>Local</th><th class="cean-file-remote-path"${ALIGN_LEFT}>Remote</th><th class="cean-file-size"${ALIGN_RIGHT}>Size</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const hidden = count - views.length;
+  const more =
+    hidden > 0
+      ? html`<tr class="cean-more-files"><td colspan="3"${ALIGN_LEFT}><span class="cean-empty"${DIM_TEXT}>… and ${hidden} more (${count} in all): <code>dataset.files</code> lists them all</span></td></tr>`
+      : null;
+  return html`<table class="cean-table cean-files"><colgroup><col class="cean-col-path"><col class="cean-col-path"><col class="cean-col-size"></colgroup><thead><tr class="cean-header"><th class="cean-file-local-path"${ALIGN_LEFT}>Local</th><th class="cean-file-remote-path"${ALIGN_LEFT}>Remote</th><th class="cean-file-size"${ALIGN_RIGHT}>Size</th></tr></thead><tbody>${rows}${more}</tbody></table>`;
+}
+
+/**
+ * The MIME bundle of a table of `files` (all of them, however many, unlike a
+ * dataset's display), e.g. `renderFiles(dataset.files.slice(100, 200))`.
+ */
+export function renderFiles(files: readonly File[]): MimeBundle {
+  const { views, total, count } = fileViews(files);
+  return {
+    "text/html": html`<div class="cean-repr cean-files-repr">${TABLE_STYLE}${filesTableHtml(views)}</div>`.markup,
+    "text/plain": filesText(views, total, count, Infinity).join("\n"),
+  };
 }
 
 /** The file count and the total size in parentheses, as the section headings show them. */
@@ -74,19 +109,24 @@ export function filesSummary(count: number, total: number): { count: string; siz
 /** How many files the plain text lists before it only counts. */
 const MAX_TEXT_FILES = 10;
 
-/** The plain-text file table: `Files: N (size)` and aligned Local / Remote / Size lines. */
-export function filesText(views: readonly FileView[], total: number): string[] {
-  const summary = filesSummary(views.length, total);
+/**
+ * The plain-text file table: `Files: N (size)` and aligned Local / Remote /
+ * Size lines of the first `maxRows` of `views`. `count` is the number of all
+ * files, of which `views` may be the first few.
+ */
+export function filesText(views: readonly FileView[], total: number, count = views.length, maxRows = MAX_TEXT_FILES): string[] {
+  const summary = filesSummary(count, total);
   const lines = [`Files: ${summary.count} ${summary.size}`];
   if (views.length === 0) return lines;
   const cells = views
-    .slice(0, MAX_TEXT_FILES)
+    .slice(0, maxRows)
     .map((v) => [oneLine(v.local ?? "null", 50), oneLine(v.remote ?? "null", 50), sizeText(v.size)] as const);
   const table = [["local", "remote", "size"] as const, ...cells];
   const width = (i: 0 | 1): number => Math.max(...table.map((row) => row[i].length));
   const [w0, w1] = [width(0), width(1)];
   lines.push(...table.map(([l, r, s]) => `  ${l.padEnd(w0)}  ${r.padEnd(w1)}  ${s}`));
-  if (views.length > MAX_TEXT_FILES) lines.push(`  … and ${views.length - MAX_TEXT_FILES} more`);
+  const shown = Math.min(views.length, maxRows);
+  if (count > shown) lines.push(`  … and ${count - shown} more`);
   return lines;
 }
 

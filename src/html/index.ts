@@ -20,7 +20,7 @@ import type { MimeBundle } from "./mime-bundle";
 export type { MimeBundle } from "./mime-bundle";
 export { datasetHtml, datasetText, datasetTypeName, renderDataset } from "./dataset";
 export { attachmentHtml, attachmentText, renderAttachment, renderThumbnail, thumbnailHtml, thumbnailText } from "./attachment";
-export { fileHtml, fileText, renderFile } from "./files";
+export { fileHtml, fileText, MAX_HTML_FILE_ROWS, renderFile, renderFiles } from "./files";
 export { renderPid, renderRemotePath } from "./inline";
 export { escapeHtml, html, Html, type HtmlPart } from "./escape";
 

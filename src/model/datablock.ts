@@ -2,6 +2,7 @@ import { logger } from "../logging";
 import { checkChecksumAlgorithm, nodeHashName } from "../values/filesystem";
 import { boundText, echo } from "../values/bounded";
 import { fromJson, type AnyFieldType } from "./conversion";
+import { RemotePath } from "../values/remote-path";
 import { File } from "./file";
 import { describeProblems, newReadReport, type FromDownloadOptions, type ReadReport } from "./table-model";
 import type { DownloadOrigDatablock, UploadDataFile, UploadOrigDatablock } from "./wire";
@@ -12,6 +13,9 @@ import type { DownloadOrigDatablock, UploadDataFile, UploadOrigDatablock } from 
  * runs out of file handles (EMFILE).
  */
 const HASH_CONCURRENCY = 8;
+
+/** How long {@link mapWithConcurrency} may keep the event loop busy before it lets other work run. */
+const YIELD_EVERY_MS = 20;
 
 /**
  * `fn` of every item, in the order of `items`, with at most `limit` calls
@@ -27,10 +31,16 @@ async function mapWithConcurrency<T, R>(
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
+  let lastYield = performance.now();
   const worker = async (): Promise<void> => {
     while (!failed && next < items.length) {
       const index = next++;
       try {
+        // Small files are hashed synchronously; let timers and I/O (a progress display) run now and then.
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         signal?.throwIfAborted();
         results[index] = await fn(items[index] as T);
       } catch (error) {
@@ -41,6 +51,53 @@ async function mapWithConcurrency<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Most files in one uploaded orig datablock, as scicat-cli: it keeps each
+ * SciCat document far below MongoDB's 16 MB limit (one file entry takes a few
+ * hundred bytes).
+ */
+export const MAX_FILES_PER_DATABLOCK = 20_000;
+
+/** Most bytes of files in one uploaded orig datablock (200 GB, as scicat-cli). */
+export const MAX_BYTES_PER_DATABLOCK = 200e9;
+
+/** Limits of {@link splitUploadModel}. */
+export interface DatablockLimits {
+  /** Default {@link MAX_FILES_PER_DATABLOCK}. */
+  maxFiles?: number;
+  /** Default {@link MAX_BYTES_PER_DATABLOCK}. */
+  maxBytes?: number;
+}
+
+/**
+ * Splits the body of one datablock upload into bodies of at most `maxFiles`
+ * files and `maxBytes` bytes each (a single larger file gets a body of its
+ * own), keeping the order of the files and the checksum algorithm. A body
+ * within the limits comes back as it is.
+ */
+export function splitUploadModel(model: UploadOrigDatablock, limits: DatablockLimits = {}): UploadOrigDatablock[] {
+  const maxFiles = limits.maxFiles ?? MAX_FILES_PER_DATABLOCK;
+  const maxBytes = limits.maxBytes ?? MAX_BYTES_PER_DATABLOCK;
+  if (model.dataFileList.length <= maxFiles && model.size <= maxBytes) return [model];
+  const parts: UploadOrigDatablock[] = [];
+  let files: UploadDataFile[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (files.length === 0) return;
+    const part: UploadOrigDatablock = { ...model, dataFileList: files, size };
+    parts.push(part);
+    files = [];
+    size = 0;
+  };
+  for (const file of model.dataFileList) {
+    if (files.length >= maxFiles || (files.length > 0 && size + file.size > maxBytes)) flush();
+    files.push(file);
+    size += file.size;
+  }
+  flush();
+  return parts;
 }
 
 /** Options of computing the checksums of a datablock's (or a dataset's) files. */
@@ -79,6 +136,8 @@ export class OrigDatablock {
   /** Whether the datablock is published. */
   readonly isPublished: boolean | null;
   #files: File[] = [];
+  /** The files by resolved remote path, so that finding one (or a clash) costs the same at any file count. */
+  #byPath = new Map<string, File>();
 
   constructor(
     init: {
@@ -108,7 +167,7 @@ export class OrigDatablock {
     this.updatedAt = init.updatedAt ?? null;
     this.updatedBy = init.updatedBy ?? null;
     this.isPublished = init.isPublished ?? null;
-    this.addFiles(...(init.files ?? []));
+    this.#append(init.files ?? []);
   }
 
   /**
@@ -191,12 +250,36 @@ export class OrigDatablock {
 
   /** Total size of the files in bytes. */
   get size(): number {
-    return this.#files.reduce((sum, f) => sum + f.size, 0);
+    let sum = 0;
+    for (const f of this.#files) sum += f.size;
+    return sum;
   }
 
-  /** Adds files; each takes this block's checksum algorithm. */
-  addFiles(...files: File[]): void {
-    this.#files.push(...files.map((f) => f.withChecksumAlgorithm(this.checksumAlgorithm)));
+  /**
+   * Adds files; each takes this block's checksum algorithm. Takes files or
+   * arrays of files, of any length: `block.addFiles(a, b)` or `block.addFiles(list)`.
+   */
+  addFiles(...files: Array<File | readonly File[]>): void {
+    for (const item of files) this.#append(Array.isArray(item) ? (item as readonly File[]) : [item as File]);
+  }
+
+  /**
+   * The file of this block whose remote path names the same file as
+   * `remotePath` once `.` and `..` are resolved, if any.
+   */
+  fileAt(remotePath: RemotePath | string): File | undefined {
+    return this.#byPath.get(new RemotePath(remotePath).resolve().posix);
+  }
+
+  // A loop, not push(...files): spreading a long array overflows the call stack.
+  #append(files: readonly File[]): void {
+    for (const file of files) {
+      const own = file.withChecksumAlgorithm(this.checksumAlgorithm);
+      this.#files.push(own);
+      const key = own.remotePath.resolve().posix;
+      // The first file keeps the path, as Dataset.addFiles would have refused the second.
+      if (!this.#byPath.has(key)) this.#byPath.set(key, own);
+    }
   }
 
   /** A copy of this block with other files (same id and metadata). */
@@ -214,7 +297,7 @@ export class OrigDatablock {
       const onBytes = onProgress && ((bytes: number): void => onProgress(file, bytes));
       const result = await file.makeModel({ ...(onBytes ? { onBytes } : {}), ...(signal ? { signal } : {}) });
       // Also for files whose checksum was known already (computed while uploading): they are done.
-      onProgress?.(file, file.size);
+      onProgress?.(file, result.size);
       return result;
     };
     // Without an algorithm a local file has no checksum to compute; the block's chkAlg stays below.

@@ -12,7 +12,7 @@ import {
 import { boundText, echo } from "../values/bounded";
 import { formatShort, parseDateTime } from "../values/format";
 import { RemotePath } from "../values/remote-path";
-import { statSync } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import { fromJson, isCount } from "./conversion";
 import { describeProblems } from "./table-model";
 import type { DownloadDataFile, UploadDataFile } from "./wire";
@@ -25,6 +25,9 @@ interface ChecksumCache {
   key?: string;
   value?: string;
 }
+
+/** The parts of a local file's `fs.Stats` that a File uses. */
+type LocalStats = Pick<Stats, "size" | "mtimeMs">;
 
 interface FileState {
   localPath: string | null;
@@ -279,11 +282,13 @@ export class File {
     return this.#localChecksum(checksumAlgorithm, options);
   }
 
-  /** What the cached checksum depends on: algorithm, path, modification time and size of the local file. */
-  #cacheKey(algorithm: string): string {
+  /**
+   * What the cached checksum depends on: algorithm, path, modification time
+   * and size of the local file (`stats` if the caller has just read them).
+   */
+  #cacheKey(algorithm: string, stats: LocalStats = statSync(this.#s.localPath as string)): string {
     const localPath = this.#s.localPath as string;
-    const { mtimeMs, size } = statSync(localPath);
-    return `${algorithm}\0${path.resolve(localPath)}\0${mtimeMs}\0${size}`;
+    return `${algorithm}\0${path.resolve(localPath)}\0${stats.mtimeMs}\0${stats.size}`;
   }
 
   /** The cached checksum if it is still that of the local file with this file's algorithm, else `null`. */
@@ -297,9 +302,9 @@ export class File {
     }
   }
 
-  async #localChecksum(algorithm: string, options: HashingOptions = {}): Promise<string> {
+  async #localChecksum(algorithm: string, options: HashingOptions = {}, stats?: LocalStats): Promise<string> {
     const localPath = this.#s.localPath as string;
-    const key = this.#cacheKey(algorithm);
+    const key = this.#cacheKey(algorithm, stats);
     const cache = this.#s.cache;
     if (cache.key === key && cache.value !== undefined) return cache.value;
     const value = await checksumOfFile(localPath, { ...options, algorithm });
@@ -334,18 +339,26 @@ export class File {
 
   /** This file with another checksum algorithm (checked here). */
   withChecksumAlgorithm(algorithm: string | null): File {
+    // Files are immutable, so the same algorithm needs no copy (datablocks do this for every file).
+    if (algorithm === this.#s.checksumAlgorithm) return this;
     if (algorithm !== null) checkChecksumAlgorithm(algorithm);
     return this.#with({ checksumAlgorithm: algorithm });
   }
 
   /** The SciCat data file entry of this file; computes the checksum of a local file if needed. */
   async makeModel(options: HashingOptions = {}): Promise<UploadDataFile> {
+    const { localPath, checksumAlgorithm } = this.#s;
+    // One stat for size, time and the checksum cache: a datablock makes a model of every file.
+    const stats = localPath === null ? null : statSync(localPath);
     const model: UploadDataFile = {
       path: this.#s.remotePath.posix,
-      size: this.size,
-      time: this.creationTime.toISOString(),
+      size: stats === null ? (this.#s.remoteSize ?? 0) : stats.size,
+      time: (stats === null ? this.creationTime : stats.mtime).toISOString(),
     };
-    const chk = await this.checksum(options);
+    const chk =
+      stats === null || checksumAlgorithm === null
+        ? await this.checksum(options)
+        : await this.#localChecksum(checksumAlgorithm, options, stats);
     if (chk !== null) model.chk = chk;
     if (this.#s.remoteGid !== null) model.gid = this.#s.remoteGid;
     if (this.#s.remotePerm !== null) model.perm = this.#s.remotePerm;
@@ -366,7 +379,7 @@ export class File {
     } & RemoteFileOptions = {},
   ): File {
     // Only a checksum that is still current (same content, same algorithm) can stand for the remote copy.
-    const cached = this.#currentCachedChecksum();
+    const cached = options.remoteChecksum ? null : this.#currentCachedChecksum();
     const file = this.#with({
       remotePath: options.remotePath !== undefined ? new RemotePath(options.remotePath) : this.#s.remotePath,
       /** Owner of the file on the file server, as SciCat records it. */

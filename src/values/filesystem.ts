@@ -1,7 +1,8 @@
 import { boundText } from "./bounded";
 import { createHash, getHashes } from "node:crypto";
-import { open, stat } from "node:fs/promises";
-import { statSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { hashPool } from "./hash-pool";
 
 // Python's hashlib names (what SciCat stores in `chkAlg`) → OpenSSL names used by Node.
 const OPENSSL_NAMES: Readonly<Record<string, string>> = {
@@ -34,7 +35,8 @@ export function checkChecksumAlgorithm(algorithm: string): void {
   }
 }
 
-// 1 MiB reads into one reused buffer: as fast as b2sum, and memory stays flat for any file size.
+// Larger files are streamed in 1 MiB reads into one reused buffer (in a worker, see hash-pool.ts):
+// as fast as b2sum, and memory stays flat for any file size.
 const CHUNK = 1024 * 1024;
 
 /** Options of {@link checksumOfFile}. */
@@ -47,26 +49,39 @@ export interface ChecksumOptions {
   signal?: AbortSignal;
 }
 
-/** Hex digest of a file, streamed in 1 MiB chunks (never read into memory whole). */
+/**
+ * Files of at least this size are hashed in a worker thread ({@link hashPool}):
+ * several at once on several cores, and without blocking the main thread.
+ * Smaller files are read whole, at once, here: that costs less than handing
+ * them over, or than a trip through the I/O thread pool for every system
+ * call, which made hashing thousands of small files slow.
+ */
+export const WORKER_HASH_MIN_BYTES = CHUNK;
+
+/**
+ * Hex digest of a file, never read into memory whole if it is large: files
+ * of {@link WORKER_HASH_MIN_BYTES} or more are streamed in 1 MiB chunks in a
+ * worker thread, so concurrent calls use every core.
+ */
 export async function checksumOfFile(filePath: string, options: ChecksumOptions): Promise<string> {
   checkChecksumAlgorithm(options.algorithm);
-  const hash = createHash(nodeHashName(options.algorithm) as string);
-  const handle = await open(filePath, "r");
+  const hashName = nodeHashName(options.algorithm) as string;
+  options.signal?.throwIfAborted();
+  const fd = openSync(filePath, "r");
+  let content: Buffer | null = null;
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let done = 0;
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      done += bytesRead;
-      options.onBytes?.(done);
-    }
+    if (fstatSync(fd).size < WORKER_HASH_MIN_BYTES) content = readFileSync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
-  return hash.digest("hex");
+  if (content === null) {
+    // The worker opens the file itself.
+    const job = { path: filePath, hashName, ...(options.onBytes ? { onBytes: options.onBytes } : {}) };
+    return hashPool.hash(options.signal ? { ...job, signal: options.signal } : job);
+  }
+  const digest = createHash(hashName).update(content).digest("hex");
+  options.onBytes?.(content.length);
+  return digest;
 }
 
 /** Size of a local file in bytes. */

@@ -133,3 +133,12 @@ export function formatShort(value: unknown, max: number = ECHO_LIMIT): string {
     return "(value cannot be shown)";
   }
 }
+
+/**
+ * `items` joined with `, `, but at most `max` of them followed by `and N more`,
+ * so that a message about a hundred thousand files stays one readable line.
+ */
+export function listSome(items: readonly string[], max = 10): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}

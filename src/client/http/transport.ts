@@ -3,7 +3,7 @@
  * secrets. Axios errors are never passed on: they hold the request config,
  * and with it the `Authorization` header.
  */
-import axios, { type AxiosInstance } from "axios";
+import type { AxiosInstance, AxiosStatic } from "axios";
 import { ScicatCommError } from "../../errors";
 import { logger } from "../../logging";
 import { parseBody, serverMessages } from "./server-errors";
@@ -34,9 +34,19 @@ export interface RequestSpec {
 /** Default request timeout, as in Scitacean. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * axios, loaded when a client is made: loading it takes about a third of a
+ * second, which every notebook's first `import` paid, even one that never
+ * talks to SciCat (bench B6).
+ */
+function axiosModule(): AxiosStatic {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("axios") as { default: AxiosStatic }).default;
+}
+
 /** A new axios instance for talking to SciCat; it holds no credentials. */
 export function createHttp(): AxiosInstance {
-  return axios.create({ headers: { Accept: "application/json" } });
+  return axiosModule().create({ headers: { Accept: "application/json" } });
 }
 
 /** `url` without user name and password, for messages. */
@@ -130,14 +140,14 @@ const NOT_SENT_CODES = new Set([
 
 /** Whether the request certainly did not reach SciCat (as opposed to a dropped connection). */
 function neverSent(error: unknown): boolean {
-  const code = axios.isAxiosError(error) ? error.code : (error as NodeJS.ErrnoException | null)?.code;
+  const code = axiosModule().isAxiosError(error) ? error.code : (error as NodeJS.ErrnoException | null)?.code;
   // ERR_TLS_*: the TLS handshake failed, so no request was sent.
   return code !== undefined && (NOT_SENT_CODES.has(code) || code.startsWith("ERR_TLS_"));
 }
 
 /** The message of a network error, without the request it belonged to. */
 function describeNetworkError(error: unknown): string {
-  if (axios.isAxiosError(error)) {
+  if (axiosModule().isAxiosError(error)) {
     const code = error.code ? ` (${error.code})` : "";
     return `${error.message}${code}`;
   }
