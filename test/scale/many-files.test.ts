@@ -179,8 +179,9 @@ describe("a dataset of 100,000 local files", () => {
     expect(first).toMatchObject({ path: "d0/0.dat", size: 1, chk: blake2b("0") });
     // Each document stays well below MongoDB's 16 MB limit (about 200 bytes per file here).
     for (const b of blocks) expect(JSON.stringify(b).length).toBeLessThan(8e6);
-    // One event per file and phase at most, plus the phase changes.
-    expect(events).toBeLessThan(2 * N + 20);
+    // A bounded number per file (one while uploading, the hash's count and "done" while hashing),
+    // plus the phase changes: nothing grows with the number of files already moved.
+    expect(events).toBeLessThanOrEqual(3 * N + 20);
 
     const again = await client.getDataset(finalized.pid!);
     expect(again.origDatablocks).toHaveLength(5);
