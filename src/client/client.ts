@@ -506,12 +506,14 @@ export class Client {
         try {
           const checksum = checksums.get(part) ?? null;
           const downloaded = file.downloaded({ localPath: part });
-          await (checksum === null ? downloaded : downloaded.withLocalChecksum(checksum)).validateAfterDownload();
+          // Messages name the file the user asked for, not the temporary download (removed below).
+          await (checksum === null ? downloaded : downloaded.withLocalChecksum(checksum)).validateAfterDownload({
+            shownPath: file.localPath as string,
+          });
         } catch (error) {
           if (!(error instanceof IntegrityError)) throw error;
-          // Name the file the user asked for, not the temporary download (which is removed below).
           throw new IntegrityError(
-            `${error.message.split(part).join(file.localPath as string)} The download was discarded; ` +
+            `${error.message} The download was discarded; ` +
               `nothing was written to '${file.localPath as string}'.`,
             { cause: error },
           );

@@ -422,15 +422,17 @@ export class File {
   /**
    * Checks a freshly downloaded file against SciCat's record. A checksum
    * mismatch throws {@link IntegrityError}; a size mismatch is only logged
-   * because file systems count sizes differently.
+   * because file systems count sizes differently. `options.shownPath` is the
+   * path messages name, for a download still under a temporary name.
    */
-  async validateAfterDownload(): Promise<void> {
+  async validateAfterDownload(options: { shownPath?: string } = {}): Promise<void> {
     const { localPath, remoteSize, remoteChecksum, checksumAlgorithm, remotePath } = this.#s;
     if (localPath === null) return;
+    const shownPath = options.shownPath ?? localPath;
     const actualSize = fileSize(localPath);
     if (remoteSize !== null && actualSize !== remoteSize) {
       logger.info(
-        `The size of file '${boundText(localPath)}' (${actualSize} bytes) does not match the size reported in the dataset ` +
+        `The size of file '${boundText(shownPath)}' (${actualSize} bytes) does not match the size reported in the dataset ` +
           `(${remoteSize} bytes). This may be due to a difference in file systems.`,
       );
     }
@@ -445,7 +447,7 @@ export class File {
     const actual = await this.#localChecksum(checksumAlgorithm);
     if (actual !== remoteChecksum) {
       const message =
-        `Checksum of file '${boundText(localPath)}' (${actual}) does not match the checksum stored in the dataset ` +
+        `Checksum of file '${boundText(shownPath)}' (${actual}) does not match the checksum stored in the dataset ` +
         `(${boundText(remoteChecksum)}). Using algorithm '${checksumAlgorithm}'.`;
       logger.error(message);
       throw new IntegrityError(message);

@@ -7,8 +7,8 @@
  * was left out.
  */
 
-/** Characters of a value quoted in a message before it is cut. */
-export const ECHO_LIMIT = 120;
+/** Characters of a value quoted in a message before it is cut: room for a whole 512-bit checksum in hex (128). */
+export const ECHO_LIMIT = 200;
 
 /** True for the first half of a UTF-16 surrogate pair, which must not be cut from its second half. */
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;

@@ -249,7 +249,19 @@ describe.each(backends)("$name", (b) => {
       expect((error as Error).message).not.toMatch(/\.part/);
       expect(fs.existsSync(path.join(target, "file.txt"))).toBe(false);
       expect(listFiles(target)).toEqual([]);
-      expect(logs.records.some((r) => r.level === "error" && r.message.includes("file.txt"))).toBe(true);
+      const logged = logs.records.filter((r) => r.level === "error");
+      expect(logged.some((r) => r.message.includes(path.join(target, "file.txt")))).toBe(true);
+      expect(logged.some((r) => /\.part/.test(r.message))).toBe(false);
+    });
+
+    it("a checksum mismatch quotes both 512-bit digests whole", async () => {
+      const stored = "e".repeat(128);
+      const { dset, transfer } = await withExtraFile("blake2b", stored, "random-stuff".length);
+      const error = await clientWith(transfer).downloadFiles(dset, { target, select: "file.txt" }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(IntegrityError);
+      expect((error as Error).message).toContain(`(${stored})`);
+      expect((error as Error).message).toMatch(/\([0-9a-f]{128}\) does not match/);
+      expect((error as Error).message).not.toMatch(/more characters/);
     });
 
     it("a bad download never replaces an existing local copy, and other files of the batch are not kept half-way", async () => {

@@ -62,11 +62,11 @@ describe("values quoted by the library are bounded", () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^endTime: cannot read '9{120}… \[9,880 more characters\]' as a date-time/);
+    expect(message).toMatch(/^endTime: cannot read '9{200}… \[9,800 more characters\]' as a date-time/);
   });
 
   it("checkChecksumAlgorithm quotes at most a bounded part", () => {
-    expect(() => checkChecksumAlgorithm("z".repeat(5000))).toThrow(/not recognized: z{120}… \[4,880 more characters\]\./);
+    expect(() => checkChecksumAlgorithm("z".repeat(5000))).toThrow(/not recognized: z{200}… \[4,800 more characters\]\./);
   });
 
   it("formatShort bounds and never throws", () => {
