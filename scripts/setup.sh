@@ -65,10 +65,11 @@ fi
 # --- Chromium for the browser tests ---------------------------------------------------------
 # Widget and docs tests drive real JupyterLab in headless Debian chromium through playwright-core
 # (playwright's own browser download cannot work offline).
-if [[ ! -x /usr/bin/chromium ]]; then
-  log "installing chromium (headless browser for the JupyterLab tests)"
+# The colour emoji font draws the tables' marks (🔒 read-only) in screenshots.
+if [[ ! -x /usr/bin/chromium || ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]]; then
+  log "installing chromium and fonts-noto-color-emoji (headless browser for the JupyterLab tests)"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji
 fi
 
 # --- widget front end (JupyterLab extension scitacean-ts-widgets) ---------------------------
