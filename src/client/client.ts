@@ -13,7 +13,7 @@ import { Attachment } from "../model/attachment";
 import { Dataset } from "../model/dataset";
 import type { File } from "../model/file";
 import { Sample } from "../model/sample";
-import type { DownloadAttachment, DownloadOrigDatablock } from "../model/wire";
+import type { DownloadAttachment, DownloadDataset, DownloadOrigDatablock, UploadDataset } from "../model/wire";
 import { checkChecksumAlgorithm } from "../values/filesystem";
 import { listSome } from "../values/format";
 import { PID } from "../values/pid";
@@ -298,6 +298,21 @@ export class Client {
   }
 
   /**
+   * The dataset SciCat created from `sent`, by its PID; `null` if SciCat does not list it, `undefined`
+   * if that cannot be told (SciCat cannot be asked, or lists several that fit).
+   */
+  async #findCreated(sent: UploadDataset): Promise<string | null | undefined> {
+    try {
+      const listed = await this.#scicat.queryDatasets({ sourceFolder: sent.sourceFolder });
+      const same = listed.filter((d) => sameDataset(d, sent));
+      if (same.length === 0) return null;
+      return same.length === 1 && typeof same[0]?.pid === "string" ? same[0].pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Uploads a dataset, its files and its attachments as a **new** dataset,
    * and returns the dataset as SciCat now has it (with its pid).
    *
@@ -360,12 +375,22 @@ export class Client {
         toUpload = toUpload.replaceFiles(uploaded);
         progress.completeAll();
       }
-      const revertOnError = async <T>(step: () => Promise<T>): Promise<T> => {
+      const revertOnError = async <T>(step: () => Promise<T>, created?: UploadDataset): Promise<T> => {
         try {
           signal?.throwIfAborted();
           return await step();
         } catch (error) {
-          if (error instanceof ScicatCommError && error.outcomeUnknown) throw maybeCreated(error);
+          if (created !== undefined && error instanceof ScicatCommError && mayHaveCreated(error)) {
+            // Ask SciCat: a dataset it does hold gets its PID into the error, and its files stay.
+            const found = await this.#findCreated(created);
+            if (found !== undefined && found !== null) {
+              throw createdWithoutBlocks(error, { ...left(), pid: found }, datablockModels?.length ?? 0);
+            }
+            // A 500 is SciCat's own, final answer: not holding the dataset now, it never will.
+            if (error.outcomeUnknown || found === undefined) throw maybeCreated(error);
+          } else if (error instanceof ScicatCommError && error.outcomeUnknown) {
+            throw maybeCreated(error);
+          }
           if (connection !== null && uploaded.length > 0) await revertQuietly(connection, uploaded, error, left());
           throw error;
         }
@@ -386,7 +411,8 @@ export class Client {
       );
       progress.phase("creating-dataset");
       // No abort from here on: once SciCat has the dataset, stopping would only leave it without its files.
-      finalized = await revertOnError(() => this.#scicat.createDatasetModel(toUpload.makeUploadModel()));
+      const uploadModel = toUpload.makeUploadModel();
+      finalized = await revertOnError(() => this.#scicat.createDatasetModel(uploadModel), uploadModel);
     } finally {
       await connection?.close();
     }
@@ -561,6 +587,39 @@ function leftBehind(error: unknown, state: PartialUploadState): unknown {
     `${error.message}\nSciCat has no dataset for these files. Remove them by hand (or ask the file server's ` +
       "admins) before uploading to the same folder again.",
     { ...state, uploadedFiles: error.leftOver },
+    { cause: error },
+  );
+}
+
+/**
+ * Whether a failed creation may still have stored the dataset: no usable answer (see
+ * {@link ScicatCommError.outcomeUnknown}), or a 500, which a backend can send after storing it.
+ */
+function mayHaveCreated(error: ScicatCommError): boolean {
+  return error.outcomeUnknown || error.status === 500;
+}
+
+/** The same dataset: what the upload sent, as SciCat lists it (it adds fields, and may reformat dates). */
+function sameDataset(listed: DownloadDataset, sent: UploadDataset): boolean {
+  const time = (value: unknown): number => (typeof value === "string" || value instanceof Date ? new Date(value).getTime() : NaN);
+  return (
+    listed.sourceFolder === sent.sourceFolder &&
+    listed.ownerGroup === sent.ownerGroup &&
+    (listed.datasetName ?? null) === (sent.datasetName ?? null) &&
+    time(listed.creationTime) === time(sent.creationTime)
+  );
+}
+
+/** The error for a dataset that SciCat did create, though its answer was lost or failed; its files are kept. */
+function createdWithoutBlocks(error: ScicatCommError, state: PartialUploadState & { pid: string }, datablocks: number): PartialUploadError {
+  const uploaded = state.uploadedFiles.length;
+  const kept = uploaded === 0 ? "" : ` Its ${uploaded} new data files were kept in '${state.sourceFolder}' on the file server.`;
+  const its = datablocks === 1 ? "Its datablock was" : `Its ${datablocks} datablocks were`;
+  const blocks = datablocks === 0 ? "" : ` ${its} not created, so SciCat does not list its files yet; ask a SciCat admin to add them.`;
+  return new PartialUploadError(
+    `${error.message}\nSciCat did create the dataset nonetheless: it lists it as ${state.pid}.${kept}${blocks} ` +
+      "Do not upload it again, which would create a second dataset.",
+    state,
     { cause: error },
   );
 }
