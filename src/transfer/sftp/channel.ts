@@ -113,7 +113,7 @@ export class SftpChannel {
   /** Closes the connection; never waits longer than a moment, even for a dead connection. */
   async close(): Promise<void> {
     const wasAlive = this.#lost === null;
-    this.#fail("the connection was closed");
+    this.#fail("the connection was closed", false);
     clearInterval(this.#watchdog);
     if (wasAlive) {
       // A polite end needs an answer; a silent network never gives one.
@@ -153,7 +153,8 @@ export class SftpChannel {
     );
   }
 
-  #fail(reason: string): void {
+  /** Fails every pending and later request; `destroy` also drops the socket at once (else `close` ends it). */
+  #fail(reason: string, destroy = true): void {
     if (this.#lost !== null) return;
     this.#lost = new ConnectionLostError(reason);
     clearInterval(this.#watchdog);
@@ -162,7 +163,7 @@ export class SftpChannel {
     if (pending.length > 0) logger.warn(`${this.#where}: ${reason}; ${pending.length} requests failed.`);
     for (const p of pending) p.fail(this.#lostError(p.what));
     // Nothing more can come through; make sure the socket goes too.
-    this.#opened.ssh.destroy();
+    if (destroy) this.#opened.ssh.destroy();
   }
 
   #lostError(what: string): ConnectionLostError {
