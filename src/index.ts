@@ -100,6 +100,7 @@ export type {
 } from "./transfer/types";
 export { formatSourceFolder, sourceFolderFor } from "./transfer/source-folder";
 export { SFTPFileTransfer, type SFTPFileTransferOptions } from "./transfer/sftp";
+export { ConnectionLostError } from "./transfer/sftp/channel";
 export { LocalFileTransfer, type LocalFileTransferOptions } from "./transfer/local";
 export { LinkFileTransfer, type LinkFileTransferOptions } from "./transfer/link";
 export { SelectFileTransfer, type SelectFileTransferOptions } from "./transfer/select";

@@ -21,8 +21,13 @@ export function sftpCode(error: unknown): number | undefined {
   return typeof code === "number" ? code : undefined;
 }
 
-/** An error that says the connection is gone (or stalled): the operation cannot have completed. */
+/**
+ * The connection to the file server was lost (closed, reset, keep-alives unanswered) or stalled
+ * (no answer within `requestTimeout`): the operation cannot have completed. The message says
+ * which host and file, and what happened.
+ */
 export class ConnectionLostError extends FileNotAccessibleError {
+  /** The class name, which stack traces and logs show. */
   override name = "ConnectionLostError";
 }
 
