@@ -5,6 +5,7 @@
  */
 import { boundText } from "./values/bounded";
 
+/** How serious a log message is, from least to most. */
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
 /** Receives every log record. */

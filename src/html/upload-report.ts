@@ -42,6 +42,7 @@ export type UploadProblemKind =
 
 /** One thing that would stop the upload (or that the check left behind). */
 export interface UploadProblem {
+  /** What kind of problem it is. */
   readonly kind: UploadProblemKind;
   /** What it concerns: a field name, a file or folder path, `SciCat`, the file server. */
   readonly subject: string;
@@ -51,6 +52,7 @@ export interface UploadProblem {
 
 /** One file of the upload. */
 export interface UploadCheckFile {
+  /** Where the file is on this machine, or `null` for a file already on the server. */
   readonly localPath: string | null;
   /** Relative to the source folder. */
   readonly remotePath: string;
@@ -66,8 +68,11 @@ export interface UploadCheckFile {
 
 /** One folder on the file server, as checked. */
 export interface UploadCheckFolder {
+  /** The folder's full remote path. */
   readonly path: string;
+  /** Whether it existed before the check (else the upload would create it). */
   readonly existed: boolean;
+  /** Whether the check could write a probe file into it. */
   readonly writable: boolean;
 }
 

@@ -54,6 +54,7 @@ export interface UploadServerCheckOptions {
    * time; `0` or absent for none.
    */
   measureBytes?: number;
+  /** Stops the check; what it wrote so far is removed. */
   signal?: AbortSignal;
 }
 
@@ -88,7 +89,12 @@ export interface UploadServerCheck {
   /** Names the server, e.g. `SFTP host 'login.esss.dk:22'`. */
   readonly server: string;
   /** Per file, in the order given: the full remote path, and whether something already exists there. */
-  readonly files: readonly { readonly target: string; readonly exists: boolean }[];
+  readonly files: readonly {
+    /** The full remote path the file would be written to. */
+    readonly target: string;
+    /** Whether something already exists there (an upload would refuse it). */
+    readonly exists: boolean;
+  }[];
   /** The source folder and every folder below it that files go into, parents first. */
   readonly folders: readonly FolderCheck[];
   /** Folders the check created for its probes, parents first (all removed again unless listed in `leftOver`). */

@@ -60,7 +60,7 @@ export const WORKER_HASH_MIN_BYTES = CHUNK;
 
 /**
  * Hex digest of a file, never read into memory whole if it is large: files
- * of {@link WORKER_HASH_MIN_BYTES} or more are streamed in 1 MiB chunks in a
+ * of 1 MiB or more are streamed in 1 MiB chunks in a
  * worker thread, so concurrent calls use every core.
  */
 export async function checksumOfFile(filePath: string, options: ChecksumOptions): Promise<string> {

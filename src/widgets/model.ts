@@ -63,10 +63,15 @@ export type ChangeSource = "kernel" | "frontend";
 
 /** One trait change, as {@link WidgetModel.observe} reports it. */
 export interface TraitChange<S, K extends keyof S = keyof S> {
+  /** The trait that changed (camelCase). */
   name: K;
+  /** Its value before. */
   oldValue: S[K];
+  /** Its value now. */
   newValue: S[K];
+  /** Whether kernel code or the front end changed it. */
   source: ChangeSource;
+  /** The widget whose trait changed. */
   owner: Widget;
 }
 
@@ -78,12 +83,19 @@ export type CustomHandler = (content: JsonValue, buffers: Buffer[]) => void | Pr
  * {@link WidgetModel} is one.
  */
 export interface Widget {
+  /** The model id, which is also the comm id. */
   readonly modelId: string;
+  /** Whether {@link Widget.close} was called. */
   readonly closed: boolean;
+  /** The widget's comm, or `undefined` where the kernel has no comms. */
   readonly comm: Comm | undefined;
+  /** Closes the widget and its comm; the page removes its views. */
   close(): void;
+  /** The display bundle: widget view, text and, where there is one, HTML. */
   mimeBundle(): MimeBundle;
+  /** The model's and view's module, name and version, as the wire state carries them. */
   moduleState(): JsonObject;
+  /** The whole state in snake_case, widget references as `IPY_MODEL_<id>`. */
   stateForWire(): Record<string, unknown>;
 }
 

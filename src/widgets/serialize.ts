@@ -10,8 +10,11 @@ export type BufferPath = (string | number)[];
 
 /** A state split into JSON, buffer paths and buffers, as `comm_open`/`update` carry it. */
 export interface WireState {
+  /** The state with binary values taken out. */
   state: JsonObject;
+  /** Where each buffer goes back in the state. */
   bufferPaths: BufferPath[];
+  /** The binary values, in the order of `bufferPaths`. */
   buffers: Uint8Array[];
 }
 

@@ -14,6 +14,7 @@ export type BoxStyle = "" | "success" | "info" | "warning" | "danger";
 export interface BoxState extends DOMWidgetState {
   /** The widgets in the box, in order. */
   children: Widget[];
+  /** Predefined border and colour scheme of the box (ipywidgets' `box_style`). */
   boxStyle: BoxStyle;
 }
 

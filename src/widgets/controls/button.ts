@@ -16,10 +16,13 @@ export type ButtonStyleName = "" | "primary" | "success" | "info" | "warning" | 
 export interface ButtonState extends DOMWidgetState {
   /** The button's label. */
   description: string;
+  /** Whether clicks are ignored (the button is greyed out). */
   disabled: boolean;
   /** A Font Awesome icon name without the `fa-` prefix, e.g. `"check"`. */
   icon: string;
+  /** Predefined colour scheme (ipywidgets' `button_style`). */
   buttonStyle: ButtonStyleName;
+  /** Colours and font of the button. */
   style: ButtonStyle;
 }
 

@@ -10,7 +10,9 @@ import { descriptionHtml } from "./text";
 
 /** Traits of a checkbox. */
 export interface CheckboxState extends DescriptionState<CheckboxStyle> {
+  /** Whether the box is ticked. */
   value: boolean;
+  /** Whether the box is read-only in the page. */
   disabled: boolean;
   /** Indent the box to line up with other controls' descriptions. */
   indent: boolean;

@@ -19,11 +19,13 @@ export interface DropdownState extends DescriptionState<DescriptionStyle> {
   optionsLabels: string[];
   /** The selected option, or `null` for none. */
   index: number | null;
+  /** Whether the selection is read-only in the page. */
   disabled: boolean;
 }
 
 /** Options of `new Dropdown(...)`: the synced traits, plus the options and the selected value. */
 export interface DropdownOptions<T> extends Partial<Omit<DropdownState, "optionsLabels">> {
+  /** The options: labels, or `[label, value]` pairs. */
   options?: readonly DropdownOption<T>[];
   /** The selected value (instead of `index`). Must be one of the options' values. */
   value?: T | null;
@@ -66,6 +68,7 @@ export class Dropdown<T = string> extends Base {
   get options(): [string, T][] {
     return this.optionsLabels.map((label, i) => [label, this.optionValues[i] as T]);
   }
+  /** Replaces the options and selects the first. */
   set options(options: readonly DropdownOption<T>[]) {
     this.optionValues = options.map((o) => valueOf<T>(o));
     // Index first, so that it never points past the new labels.
@@ -77,6 +80,7 @@ export class Dropdown<T = string> extends Base {
   get value(): T | null {
     return this.index === null ? null : (this.optionValues[this.index] ?? null);
   }
+  /** Selects the option with this value; `null` selects none. */
   set value(value: T | null) {
     this.index = value === null ? null : indexOfValue(this.optionValues, value);
   }

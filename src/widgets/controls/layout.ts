@@ -7,44 +7,83 @@ import type { WidgetSpec } from "../model";
 
 /** CSS properties of a widget's box; `null` leaves a property to the front end's default. */
 export interface LayoutState {
+  /** CSS `align-content` of the widget's box. */
   alignContent: string | null;
+  /** CSS `align-items` of the widget's box. */
   alignItems: string | null;
+  /** CSS `align-self` of the widget's box. */
   alignSelf: string | null;
+  /** CSS `border-bottom` of the widget's box. */
   borderBottom: string | null;
+  /** CSS `border-left` of the widget's box. */
   borderLeft: string | null;
+  /** CSS `border-right` of the widget's box. */
   borderRight: string | null;
+  /** CSS `border-top` of the widget's box. */
   borderTop: string | null;
+  /** CSS `bottom` of the widget's box. */
   bottom: string | null;
+  /** CSS `display` of the widget's box. */
   display: string | null;
+  /** CSS `flex` of the widget's box. */
   flex: string | null;
+  /** CSS `flex-flow` of the widget's box. */
   flexFlow: string | null;
+  /** CSS `grid-area` of the widget's box. */
   gridArea: string | null;
+  /** CSS `grid-auto-columns` of the widget's box. */
   gridAutoColumns: string | null;
+  /** CSS `grid-auto-flow` of the widget's box. */
   gridAutoFlow: string | null;
+  /** CSS `grid-auto-rows` of the widget's box. */
   gridAutoRows: string | null;
+  /** CSS `grid-column` of the widget's box. */
   gridColumn: string | null;
+  /** CSS `grid-gap` of the widget's box. */
   gridGap: string | null;
+  /** CSS `grid-row` of the widget's box. */
   gridRow: string | null;
+  /** CSS `grid-template-areas` of the widget's box. */
   gridTemplateAreas: string | null;
+  /** CSS `grid-template-columns` of the widget's box. */
   gridTemplateColumns: string | null;
+  /** CSS `grid-template-rows` of the widget's box. */
   gridTemplateRows: string | null;
+  /** CSS `height` of the widget's box. */
   height: string | null;
+  /** CSS `justify-content` of the widget's box. */
   justifyContent: string | null;
+  /** CSS `justify-items` of the widget's box. */
   justifyItems: string | null;
+  /** CSS `left` of the widget's box. */
   left: string | null;
+  /** CSS `margin` of the widget's box. */
   margin: string | null;
+  /** CSS `max-height` of the widget's box. */
   maxHeight: string | null;
+  /** CSS `max-width` of the widget's box. */
   maxWidth: string | null;
+  /** CSS `min-height` of the widget's box. */
   minHeight: string | null;
+  /** CSS `min-width` of the widget's box. */
   minWidth: string | null;
+  /** CSS `object-fit` of the widget's box. */
   objectFit: string | null;
+  /** CSS `object-position` of the widget's box. */
   objectPosition: string | null;
+  /** CSS `order` of the widget's box. */
   order: string | null;
+  /** CSS `overflow` of the widget's box. */
   overflow: string | null;
+  /** CSS `padding` of the widget's box. */
   padding: string | null;
+  /** CSS `right` of the widget's box. */
   right: string | null;
+  /** CSS `top` of the widget's box. */
   top: string | null;
+  /** CSS `visibility` of the widget's box. */
   visibility: string | null;
+  /** CSS `width` of the widget's box. */
   width: string | null;
 }
 

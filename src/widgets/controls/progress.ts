@@ -16,9 +16,13 @@ export type BarStyle = "" | "success" | "info" | "warning" | "danger";
 export interface ProgressState extends DescriptionState<ProgressStyle> {
   /** The progress, kept within [`min`, `max`]. */
   value: number;
+  /** Value of an empty bar. */
   min: number;
+  /** Value of a full bar. */
   max: number;
+  /** Predefined colour of the bar (ipywidgets' `bar_style`). */
   barStyle: BarStyle;
+  /** Direction in which the bar fills. */
   orientation: "horizontal" | "vertical";
 }
 

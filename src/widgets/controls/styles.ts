@@ -20,12 +20,19 @@ const DESCRIPTION = { descriptionWidth: true } as const;
 
 /** Font traits shared by several styles; `null` for the default. */
 export interface FontStyleState {
+  /** CSS `font-family`. */
   fontFamily: string | null;
+  /** CSS `font-size`. */
   fontSize: string | null;
+  /** CSS `font-style`. */
   fontStyle: string | null;
+  /** CSS `font-variant`. */
   fontVariant: string | null;
+  /** CSS `font-weight`. */
   fontWeight: string | null;
+  /** CSS colour of the text. */
   textColor: string | null;
+  /** CSS `text-decoration`. */
   textDecoration: string | null;
 }
 const FONT = { fontFamily: true, fontSize: true, fontStyle: true, fontVariant: true, fontWeight: true, textColor: true, textDecoration: true } as const;
@@ -48,8 +55,11 @@ export class ProgressStyle extends widgetClass<ProgressStyleState>(
 
 /** Style of text inputs. */
 export interface TextStyleState extends DescriptionStyleState {
+  /** CSS background colour. */
   background: string | null;
+  /** CSS `font-size`. */
   fontSize: string | null;
+  /** CSS colour of the text. */
   textColor: string | null;
 }
 const TEXT_STYLE = { ...DESCRIPTION, background: true, fontSize: true, textColor: true } as const;
@@ -61,6 +71,7 @@ export class HTMLStyle extends widgetClass<TextStyleState>(styleSpec("HTMLStyleM
 
 /** Style of labels. */
 export interface LabelStyleState extends DescriptionStyleState, FontStyleState {
+  /** CSS background colour. */
   background: string | null;
 }
 /** Style of {@link Label}. */
@@ -80,6 +91,7 @@ export class ButtonStyle extends widgetClass<ButtonStyleState>(
 
 /** Style of checkboxes. */
 export interface CheckboxStyleState extends DescriptionStyleState {
+  /** CSS background colour. */
   background: string | null;
 }
 /** Style of {@link Checkbox}. */

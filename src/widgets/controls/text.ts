@@ -11,6 +11,7 @@ import { HTMLStyle, LabelStyle, TextStyle } from "./styles";
 
 /** Traits of every string widget. */
 export interface StringState<Style> extends DescriptionState<Style> {
+  /** The text shown (and, for inputs, edited). */
   value: string;
   /** Shown while `value` is empty. ipywidgets' default is a zero-width space. */
   placeholder: string;
@@ -20,6 +21,7 @@ export interface StringState<Style> extends DescriptionState<Style> {
 export interface TextState extends StringState<TextStyle> {
   /** Send `value` on every keystroke (`true`) or only on Enter / leaving the field. */
   continuousUpdate: boolean;
+  /** Whether the field is read-only in the page. */
   disabled: boolean;
 }
 

@@ -131,6 +131,7 @@ export async function uploadWithProgress(client: Client, dataset: Dataset, optio
 
 /** Options of {@link downloadWithProgress}. */
 export interface DownloadWithProgressOptions extends Omit<DownloadOptions, "onProgress"> {
+  /** A progress widget to drive, e.g. one already on screen; without it a new one is shown. */
   widget?: TransferProgressWidget;
 }
 

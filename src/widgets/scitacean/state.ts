@@ -25,12 +25,15 @@ export interface EditorFieldState {
   readonly name: string;
   /** The field type as a TypeScript user writes it, e.g. `string[]`. */
   readonly type: string;
+  /** Which kind of input edits the field. */
   readonly input: FieldInputKind;
+  /** Required for the dataset's type: marked in the form, and empty is invalid. */
   readonly required: boolean;
   /** Set by SciCat: shown locked. */
   readonly readOnly: boolean;
   /** In the main group rather than under "Advanced fields": the table's main fields and every required field. */
   readonly main: boolean;
+  /** SciCat's description of the field, shown as the input's tooltip. */
   readonly description: string;
   /**
    * The value as text, in the form the input edits: ISO date-time (UTC), one list item per line,
@@ -47,6 +50,7 @@ export interface EditorFileState {
   readonly remotePath: string;
   /** Where the file is on this machine, or `null` for a remote file. */
   readonly localPath: string | null;
+  /** Size in bytes. */
   readonly size: number;
   /** Human-readable size, e.g. `1.50 MiB`. */
   readonly sizeText: string;
@@ -54,6 +58,7 @@ export interface EditorFileState {
 
 /** One attachment of the dataset. */
 export interface EditorAttachmentState {
+  /** The attachment's caption. */
   readonly caption: string;
   /** The thumbnail as a `data:` URL, or `null`. */
   readonly thumbnail: string | null;
@@ -61,6 +66,7 @@ export interface EditorAttachmentState {
 
 /** One entry of the scientific metadata. */
 export interface MetadataEntryState {
+  /** The metadata key. */
   readonly key: string;
   /** The value as text: a string as is, anything else as JSON. */
   readonly value: string;
@@ -70,17 +76,21 @@ export interface MetadataEntryState {
 
 /** The state of the `DatasetEditor` widget. */
 export interface DatasetEditorState {
+  /** The dataset's type, which decides its fields. */
   readonly datasetType: "raw" | "derived";
   /** The writable and the read-only fields of the dataset's type, main fields first. */
   readonly fields: readonly EditorFieldState[];
   /** Every problem that stops an upload, as `field: message` lines; empty when the dataset is valid. */
   readonly problems: readonly string[];
+  /** Every file of the dataset, local and remote. */
   readonly files: readonly EditorFileState[];
   /** Total size of the files, human-readable. */
   readonly totalSizeText: string;
   /** Why the last "add files" failed, or `""`. */
   readonly filesError: string;
+  /** The dataset's attachments. */
   readonly attachments: readonly EditorAttachmentState[];
+  /** The scientific metadata, one entry per key. */
   readonly metadata: readonly MetadataEntryState[];
   /** Why the last metadata edit failed, or `""`. */
   readonly metadataError: string;
@@ -88,16 +98,44 @@ export interface DatasetEditorState {
 
 /** Messages the editor's front end sends to the kernel (widget `custom` messages). */
 export type EditorRequest =
-  | { readonly action: "setField"; readonly name: string; readonly text: string }
-  | { readonly action: "addFiles"; readonly paths: readonly string[]; readonly basePath: string }
-  | { readonly action: "setCaption"; readonly index: number; readonly caption: string }
-  | { readonly action: "setMetadata"; readonly entries: readonly MetadataEntryState[] };
+  | {
+      /** Set field `name` from the text the user typed. */
+      readonly action: "setField";
+      /** The field's property name. */
+      readonly name: string;
+      /** The typed text, in the form of {@link EditorFieldState.text}. */
+      readonly text: string;
+    }
+  | {
+      /** Add local files by path. */
+      readonly action: "addFiles";
+      /** Paths of the files on the kernel's machine. */
+      readonly paths: readonly string[];
+      /** Folder their remote paths are relative to (`addLocalFiles`' `basePath`). */
+      readonly basePath: string;
+    }
+  | {
+      /** Change an attachment's caption. */
+      readonly action: "setCaption";
+      /** Index of the attachment. */
+      readonly index: number;
+      /** The new caption. */
+      readonly caption: string;
+    }
+  | {
+      /** Replace the scientific metadata. */
+      readonly action: "setMetadata";
+      /** The new entries, in order. */
+      readonly entries: readonly MetadataEntryState[];
+    };
 
 /** One bar of the progress widget. */
 export interface ProgressBarState {
   /** The file's remote path, or `"total"` for the overall bar. */
   readonly label: string;
+  /** Bytes moved so far. */
   readonly bytesDone: number;
+  /** Bytes to move in all. */
   readonly bytesTotal: number;
 }
 
@@ -108,6 +146,7 @@ export type TransferStatus = "idle" | "running" | "cancelling" | "done" | "faile
 export interface TransferProgressState {
   /** `"upload"` or `"download"`. */
   readonly direction: "upload" | "download";
+  /** Where the transfer stands. */
   readonly status: TransferStatus;
   /** The client's phase, e.g. `uploading`, `creating-dataset`. */
   readonly phase: string;
@@ -115,7 +154,9 @@ export interface TransferProgressState {
   readonly overall: ProgressBarState;
   /** One bar per file in flight. */
   readonly files: readonly ProgressBarState[];
+  /** Files moved completely. */
   readonly filesDone: number;
+  /** Files to move. */
   readonly filesTotal: number;
   /** Bytes per second over the last seconds, or 0 when unknown. */
   readonly bytesPerSecond: number;
@@ -128,12 +169,16 @@ export interface TransferProgressState {
 }
 
 /** Messages the progress widget's front end sends to the kernel. */
-export type ProgressRequest = { readonly action: "cancel" };
+export type ProgressRequest = {
+  /** Stop the transfer (rolled back until the dataset is created). */
+  readonly action: "cancel";
+};
 
 /** The state of the `UploadWidget`, besides its two children. */
 export interface UploadWidgetState {
   /** Why Upload is disabled, or `""` when it is enabled. */
   readonly blockedReason: string;
+  /** Whether an upload is running. */
   readonly uploading: boolean;
   /** The PID of the new dataset after a successful upload, or `""`. */
   readonly pid: string;
@@ -144,4 +189,12 @@ export interface UploadWidgetState {
 }
 
 /** Messages the upload widget's front end sends to the kernel. */
-export type UploadRequest = { readonly action: "upload" } | { readonly action: "cancel" };
+export type UploadRequest =
+  | {
+      /** Start the upload of the edited dataset. */
+      readonly action: "upload";
+    }
+  | {
+      /** Stop the running upload. */
+      readonly action: "cancel";
+    };

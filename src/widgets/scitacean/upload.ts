@@ -14,7 +14,12 @@ import type { UploadRequest, UploadWidgetState } from "./state";
 
 /** The upload widget's traits: its own state and its two children. */
 export type UploadWidgetTraits = UploadWidgetState &
-  DOMWidgetState & { editor: DatasetEditor; progress: TransferProgressWidget };
+  DOMWidgetState & {
+    /** The form that edits the dataset to upload. */
+    editor: DatasetEditor;
+    /** The upload's progress and outcome. */
+    progress: TransferProgressWidget;
+  };
 
 const INITIAL: UploadWidgetState = { blockedReason: "", uploading: false, pid: "", resultHtml: "", error: "" };
 
@@ -48,7 +53,9 @@ function blockedReason(editor: DatasetEditor): string {
  * upload               // shows it; `await upload.upload()` does what the button does
  */
 export class UploadWidget extends WidgetModel<UploadWidgetTraits> {
+  /** The client that uploads. */
   readonly client: Client;
+  /** The form that edits the dataset to upload. */
   readonly editor: DatasetEditor;
   #progress: TransferProgressWidget;
   /** The finalized dataset after a successful upload, else `null`. */
