@@ -9,6 +9,7 @@ import type { UploadAttachment, UploadOrigDatablock } from "../model/wire";
 import { humanReadableSize } from "../values/format";
 import { html, type Html } from "./escape";
 import { filesSummary } from "./files";
+import { ALIGN_LEFT, ALIGN_RIGHT, DIM_TEXT } from "./inline-style";
 import type { MimeBundle } from "./mime-bundle";
 import { UPLOAD_CHECK_STYLE } from "./styles";
 import { NULL_HTML, oneLine } from "./values";
@@ -173,18 +174,18 @@ function planRows(view: UploadReportView): Array<[string, string | null]> {
 }
 
 function problemRowHtml(problem: UploadProblem): Html {
-  return html`<tr class="cean-field cean-error"><td class="cean-check-kind">${KIND_LABEL[problem.kind]}</td><td class="cean-check-subject">${problem.subject}</td><td class="cean-check-message">${problem.message}</td></tr>`;
+  return html`<tr class="cean-field cean-error"><td class="cean-check-kind"${ALIGN_LEFT}>${KIND_LABEL[problem.kind]}</td><td class="cean-check-subject"${ALIGN_LEFT}>${problem.subject}</td><td class="cean-check-message"${ALIGN_LEFT}>${problem.message}</td></tr>`;
 }
 
 function problemsHtml(view: UploadReportView): Html | null {
   if (view.problems.length === 0) return null;
-  return html`<table class="cean-table cean-check-problems"><colgroup><col class="cean-col-kind"><col class="cean-col-subject"><col class="cean-col-message"></colgroup><thead><tr class="cean-header"><th>Problem</th><th>Concerns</th><th>What to do</th></tr></thead><tbody>${view.problems.map(problemRowHtml)}</tbody></table>`;
+  return html`<table class="cean-table cean-check-problems"><colgroup><col class="cean-col-kind"><col class="cean-col-subject"><col class="cean-col-message"></colgroup><thead><tr class="cean-header"><th${ALIGN_LEFT}>Problem</th><th${ALIGN_LEFT}>Concerns</th><th${ALIGN_LEFT}>What to do</th></tr></thead><tbody>${view.problems.map(problemRowHtml)}</tbody></table>`;
 }
 
 function planHtml(view: UploadReportView): Html {
   const rows = planRows(view).map(
     ([label, value]) =>
-      html`<tr class="cean-field"><td class="cean-field-name">${label}</td><td class="cean-field-value">${value === null ? NULL_HTML : value}</td></tr>`,
+      html`<tr class="cean-field"><td class="cean-field-name"${ALIGN_LEFT}>${label}</td><td class="cean-field-value"${ALIGN_LEFT}>${value === null ? NULL_HTML : value}</td></tr>`,
   );
   return html`<table class="cean-table cean-check-plan"><colgroup><col class="cean-col-name"><col class="cean-col-value"></colgroup><tbody>${rows}</tbody></table>`;
 }
@@ -193,24 +194,24 @@ function foldersHtml(view: UploadReportView): Html | null {
   if (view.folders.length === 0) return null;
   const rows = view.folders.map(
     (f) =>
-      html`<tr class="${f.writable ? "cean-folder" : "cean-folder cean-error"}"><td class="cean-file-remote-path">${f.path}</td><td class="cean-check-state">${folderText(f)}</td></tr>`,
+      html`<tr class="${f.writable ? "cean-folder" : "cean-folder cean-error"}"><td class="cean-file-remote-path"${ALIGN_LEFT}>${f.path}</td><td class="cean-check-state"${ALIGN_LEFT}>${folderText(f)}</td></tr>`,
   );
-  return html`<details class="cean-section cean-check-folders" open><summary>Folders: <span class="cean-summary-note">${String(view.folders.length)}</span></summary><table class="cean-table"><thead><tr class="cean-header"><th>Folder</th><th>State</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+  return html`<details class="cean-section cean-check-folders" open><summary>Folders: <span class="cean-summary-note">${String(view.folders.length)}</span></summary><table class="cean-table"><thead><tr class="cean-header"><th${ALIGN_LEFT}>Folder</th><th${ALIGN_LEFT}>State</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 function filesHtml(view: UploadReportView): Html {
   const withChecksums = view.files.some((f) => f.checksum !== null);
   const rows =
     view.files.length === 0
-      ? html`<tr class="cean-no-files"><td colspan="${withChecksums ? "5" : "4"}"><span class="cean-empty">no files</span></td></tr>`
+      ? html`<tr class="cean-no-files"><td colspan="${withChecksums ? "5" : "4"}"${ALIGN_LEFT}><span class="cean-empty"${DIM_TEXT}>no files</span></td></tr>`
       : view.files.map((f) => {
           const size = f.size === null ? html`<span class="cean-empty">?</span>` : humanReadableSize(f.size);
-          const checksum = withChecksums ? html`<td class="cean-check-checksum cean-mono">${f.checksum ?? NULL_HTML}</td>` : null;
-          return html`<tr class="${f.exists ? "cean-file cean-error" : "cean-file"}"><td class="cean-file-local-path">${f.localPath ?? NULL_HTML}</td><td class="cean-file-remote-path">${f.target ?? f.remotePath}</td><td class="cean-file-size">${size}</td><td class="cean-check-state">${existsText(f)}</td>${checksum}</tr>`;
+          const checksum = withChecksums ? html`<td class="cean-check-checksum cean-mono"${ALIGN_LEFT}>${f.checksum ?? NULL_HTML}</td>` : null;
+          return html`<tr class="${f.exists ? "cean-file cean-error" : "cean-file"}"><td class="cean-file-local-path"${ALIGN_LEFT}>${f.localPath ?? NULL_HTML}</td><td class="cean-file-remote-path"${ALIGN_LEFT}>${f.target ?? f.remotePath}</td><td class="cean-file-size"${ALIGN_RIGHT}>${size}</td><td class="cean-check-state"${ALIGN_LEFT}>${existsText(f)}</td>${checksum}</tr>`;
         });
   const { count, size } = filesSummary(view.files.length, view.totalSize);
-  const checksumHead = withChecksums ? html`<th>Checksum</th>` : null;
-  return html`<details class="cean-section cean-check-files"${view.files.some((f) => f.exists) ? html` open` : null}><summary>Files: <span class="cean-file-info">${count} <span class="cean-file-info-size">${size}</span></span></summary><table class="cean-table cean-files"><thead><tr class="cean-header"><th class="cean-file-local-path">Local</th><th class="cean-file-remote-path">Remote</th><th class="cean-file-size">Size</th><th>On the server</th>${checksumHead}</tr></thead><tbody>${rows}</tbody></table></details>`;
+  const checksumHead = withChecksums ? html`<th${ALIGN_LEFT}>Checksum</th>` : null;
+  return html`<details class="cean-section cean-check-files"${view.files.some((f) => f.exists) ? html` open` : null}><summary>Files: <span class="cean-file-info">${count} <span class="cean-file-info-size">${size}</span></span></summary><table class="cean-table cean-files"><thead><tr class="cean-header"><th class="cean-file-local-path"${ALIGN_LEFT}>Local</th><th class="cean-file-remote-path"${ALIGN_LEFT}>Remote</th><th class="cean-file-size"${ALIGN_RIGHT}>Size</th><th${ALIGN_LEFT}>On the server</th>${checksumHead}</tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 function notesHtml(view: UploadReportView): Html | null {

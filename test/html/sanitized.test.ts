@@ -7,6 +7,7 @@
  */
 import { attachmentHtml, datasetHtml, fileHtml } from "../../src/html";
 import { LOCK_MARK, PROBLEM_MARK } from "../../src/html/icons";
+import { uploadReportHtml } from "../../src/html/upload-report";
 import { ERROR_COLOR } from "../../src/html/inline-style";
 import { TABLE_STYLE } from "../../src/html/styles";
 import { Attachment } from "../../src/model/attachment";
@@ -171,6 +172,23 @@ describe("files and attachments without style sheet", () => {
       expect(only(row, "cean-empty").attrs["title"]).toMatch(/not on the file server yet/);
       // the guide's dataset carries the same file table
       expect(byClass(sanitized(datasetHtml(guideDataset())), "cean-file")).toHaveLength(1);
+    } finally {
+      restore();
+    }
+  });
+
+  it("keeps the dry run's report left-aligned, sizes right-aligned", async () => {
+    const restore = enterGuideFolder();
+    try {
+      const report = await setupFakeClient().checkUpload(guideDataset());
+      const root = sanitized(uploadReportHtml(report));
+      const cells = [...byTag(root, "td"), ...byTag(root, "th")];
+      expect(cells.length).toBeGreaterThan(10);
+      for (const cell of cells) {
+        const expected = hasClass(cell, "cean-file-size") ? "right" : "left";
+        expect(styleOf(cell, "text-align")).toBe(expected);
+      }
+      expect(textOf(only(root, "cean-file"))).toMatch(/witchcraft\.dat/);
     } finally {
       restore();
     }
