@@ -172,7 +172,9 @@ const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x 
  * @example
  * const server = new ScicatServer();
  * await server.start();
- * const scicat = await HttpScicatClient.fromCredentials({ url: server.url, username: "ponder", password: "thaum-flux-pw" });
+ * // The default accounts (DEFAULT_SCICAT_USERS); passwords stay out of notebooks and logs.
+ * const { username, password } = DEFAULT_SCICAT_USERS.find((u) => u.username === "ponder")!;
+ * const scicat = await HttpScicatClient.fromCredentials({ url: server.url, username, password });
  * server.failNext("POST /datasets", 500);
  * await server.stop();
  */
